@@ -1,0 +1,41 @@
+# Two entry points for a fresh machine: `make site` and `make test`.
+# Both create .venv on first use; `make test` also installs the system
+# browser (Debian's chromium) and the npm test tools.
+PY      ?= python3
+VENV    := .venv
+VPY     := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+
+.PHONY: site test setup system-deps serve bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(VPY) || $(PY) -m venv $(VENV)
+	$(VPY) -m pip install --quiet --upgrade pip
+	$(VPY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+site: $(STAMP)
+	$(VPY) -m generator build
+
+serve: $(STAMP)
+	$(VPY) -m mkdocs serve
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+system-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
+
+test: $(STAMP) node_modules/.package-lock.json system-deps
+	$(VPY) -m pytest
+
+bench: $(STAMP)
+	$(VPY) -m bench.run
+
+clean:
+	rm -rf site build .cache

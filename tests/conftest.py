@@ -1,0 +1,113 @@
+"""Shared pytest fixtures.
+
+Browser fixtures (this section): one real headless Chromium per test session
+(Debian's package at /usr/bin/chromium, never a downloaded browser) and a tiny
+static HTTP server, so that any test can look at a built site the way a
+visitor's browser does. They are session-scoped because starting Chromium is
+the slowest step of the browser tests and the CI machine has only 2 cores.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+# --------------------------------------------------------------------------
+# Browser fixtures
+# --------------------------------------------------------------------------
+
+CHROMIUM_PATH = Path("/usr/bin/chromium")
+
+# Flags keep the browser from phoning home (updates, sync, safe-browsing
+# lists): the tests must see only the requests the site itself makes.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Static file handler that does not flood the test output with access logs."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@pytest.fixture(scope="session")
+def serve_directory() -> Iterator[Callable[[Path], str]]:
+    """Factory: serve a directory over HTTP on 127.0.0.1 and return its base URL.
+
+    A real HTTP server (not file://) because the site's JavaScript (search
+    worker, fetches) and directory URLs only behave as published over HTTP.
+    Each call starts its own server on a free port; all stop at session end.
+    """
+    servers: list[http.server.ThreadingHTTPServer] = []
+
+    def serve(directory: Path) -> str:
+        directory = Path(directory)
+        if not directory.is_dir():
+            raise FileNotFoundError(f"nothing to serve: {directory} is not a directory")
+        handler = functools.partial(_QuietHandler, directory=str(directory))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, name=f"http {directory}", daemon=True).start()
+        servers.append(server)
+        host, port = server.server_address[:2]
+        return f"http://{host}:{port}/"
+
+    yield serve
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's Chromium driven by Playwright, one instance per test session.
+
+    Fails (does not skip) when the browser is missing: a skipped browser test
+    would let an inaccessible or broken site pass CI unnoticed.
+    """
+    if not CHROMIUM_PATH.exists():
+        pytest.fail(
+            f"{CHROMIUM_PATH} not found: install Debian's browser with "
+            "`apt-get install chromium` (the tests never download a browser)",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM_PATH), args=CHROMIUM_ARGS
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(chromium_browser):
+    """One Italian-locale browser context shared by the whole session.
+
+    Reused rather than recreated per test to keep the run fast; tests open
+    and close their own pages in it.
+    """
+    context = chromium_browser.new_context(
+        locale="it-IT",
+        viewport={"width": 1280, "height": 900},
+        service_workers="block",
+    )
+    try:
+        yield context
+    finally:
+        context.close()
