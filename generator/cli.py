@@ -49,8 +49,34 @@ def _add_validate(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_validate)
 
 
+def _cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import SCHEMAS, json_schema_text
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    for name, model in SCHEMAS.items():
+        target = out / name
+        text = json_schema_text(model)
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            print(f"scritto {target}")
+    return 0
+
+
+def _add_schema(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "schema",
+        help="rigenera gli JSON Schema usati dagli editor per completare e controllare i file YAML",
+        description="Scrive plan.schema.json e measurement.schema.json, generati dai modelli del validatore.",
+        epilog="esempio:\n  python -m generator schema --out schemas",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--out", type=Path, default=Path("schemas"), metavar="DIR", help="cartella di destinazione (predefinita: schemas)")
+    p.set_defaults(handler=_cmd_schema)
+
+
 #: Every sub-command registers itself here (name -> function adding its parser).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,688 @@
+"""Validation: files -> :class:`~generator.model.Progetto`, or every problem at once.
+
+Three layers, each collecting diagnostics instead of stopping at the first:
+
+1. :mod:`generator.source` reads the YAML (syntax, encoding, duplicate keys);
+2. the pydantic models of :mod:`generator.schema` check the shape (unknown or
+   missing keys, types, enums); their error locations are mapped back to the
+   user's line and column;
+3. the semantic rules below check what depends on more than one value
+   (codes, weights, thresholds vs direction, references, measurements vs
+   plan) and build the frozen model.
+
+Like MkDocs' config validation, nothing is returned until everything has
+been checked; the caller then decides (errors abort, warnings only with
+``--strict``).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import schema as S
+from .diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
+from .model import (
+    Azione,
+    Misura,
+    ObiettivoOperativo,
+    ObiettivoStrategico,
+    Piano,
+    Progetto,
+    Prospettiva,
+    Rilevazione,
+    Valore,
+)
+from .source import Document, Loc, SourceError, load
+
+MESI = (
+    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
+).split()
+HUNDRED = Decimal(100)
+
+
+# --------------------------------------------------------------------------
+# public API
+
+
+@dataclass
+class Esito:
+    """Result of checking a project: the model (if no errors) and all diagnostics."""
+
+    progetto: Progetto | None
+    diagnostics: list[Diagnostic]
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.is_error]
+
+
+def check_project(root: Path) -> Esito:
+    """Check every plan and measurement file under ``root``."""
+    checker = _Checker(root)
+    progetto = checker.run()
+    return Esito(progetto if not any(d.is_error for d in checker.diags) else None, checker.diags)
+
+
+def load_project(root: Path, strict: bool = False) -> Progetto:
+    """The validated project; raises :class:`ValidationFailed` with every diagnostic."""
+    esito = check_project(root)
+    if esito.progetto is None or (strict and esito.diagnostics):
+        raise ValidationFailed(esito.diagnostics)
+    return esito.progetto
+
+
+def line_reader(root: Path):
+    """A cached ``(file, line) -> text`` reader for quoting source lines."""
+    cache: dict[str, list[str]] = {}
+
+    def line_of(file: str, line: int) -> str | None:
+        if file not in cache:
+            try:
+                cache[file] = (root / file).read_bytes().decode("utf-8", "replace").splitlines()
+            except OSError:
+                cache[file] = []
+        lines = cache[file]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+    return line_of
+
+
+def print_report(diagnostics: list[Diagnostic], root: Path, fmt: str, out: IO[str]) -> None:
+    if fmt == "github":
+        out.write(format_github(diagnostics))
+    else:
+        out.write(format_text(diagnostics, line_reader(root)))
+
+
+def report_project(root: Path, strict: bool, fmt: str, out: IO[str]) -> int:
+    """``validate`` command: print the report, return the exit code."""
+    esito = check_project(root)
+    diags = esito.diagnostics
+    if strict:
+        diags = [Diagnostic(d.pos, d.message, d.hint, "errore") for d in diags]
+    print_report(diags, root, fmt, out)
+    return 1 if any(d.is_error for d in diags) else 0
+
+
+# --------------------------------------------------------------------------
+# value interpretation (shared with the measurement checks)
+
+
+@dataclass(frozen=True)
+class Problema:
+    message: str
+    hint: str
+
+
+def month_deadline(name: str, anno: int) -> dt.date | None:
+    """``"maggio"`` -> 31 May of ``anno`` (a deadline is the month's last day)."""
+    key = name.strip().lower()
+    if key in MESI:
+        month = MESI.index(key) + 1
+        return dt.date(anno, month, calendar.monthrange(anno, month)[1])
+    return None
+
+
+def interpret(tipo: str, raw: Any, anno: int, campo: str, deadline_names: bool = True) -> Valore | Problema:
+    """Read ``raw`` as a value of KPI type ``tipo``, or say what is wrong."""
+    found = S.describe(raw)
+    if tipo == "numero":
+        if isinstance(raw, (int, Decimal)) and not isinstance(raw, bool):
+            return Decimal(raw)
+        hint = f"scrivi solo il numero, ad esempio `{campo}: 28`"
+        if isinstance(raw, str) and raw.strip() and raw.strip()[0].isdigit():
+            hint += "; l'unità di misura va nel campo `unita` (ad esempio `unita: gg`)"
+            if "," in raw:
+                hint += "; per i decimali usa il punto: `4.5`"
+        return Problema(f"«{campo}» deve essere un numero, trovato {found}", hint)
+    if tipo == "percentuale":
+        value = S.parse_percent(raw)
+        if value is not None:
+            return value
+        return Problema(f"«{campo}» deve essere una percentuale, trovato {found}", f"scrivi ad esempio `{campo}: 45%`")
+    if tipo == "data":
+        if isinstance(raw, dt.date):
+            return raw
+        if deadline_names and isinstance(raw, str):
+            value = month_deadline(raw, anno)
+            if value is not None:
+                return value
+        example = "2021-05-31` oppure `maggio" if deadline_names else "2021-06-10"
+        return Problema(f"«{campo}» deve essere una data, trovato {found}", f"scrivi ad esempio `{campo}: {example}`")
+    if tipo == "si_no":
+        if isinstance(raw, bool):
+            return raw
+        if isinstance(raw, str) and raw.strip().lower() in ("si", "sì", "no"):
+            return raw.strip().lower() != "no"
+        return Problema(f"«{campo}» deve essere «si» o «no», trovato {found}", f"scrivi `{campo}: si` oppure `{campo}: no`")
+    return Problema(f"«{campo}» non è previsto per un indicatore {tipo}", "togli il campo")
+
+
+# --------------------------------------------------------------------------
+# pydantic errors -> diagnostics
+
+_TYPE_NAMES = {
+    "bool_type": ("vero o falso", "scrivi `{f}: true` oppure `{f}: false`"),
+    "int_type": ("un numero intero", "scrivi ad esempio `{f}: 2021`"),
+    "int_parsing": ("un numero intero", "scrivi ad esempio `{f}: 2021`"),
+    "int_from_float": ("un numero intero", "togli i decimali"),
+    "string_type": ("un testo", "scrivi il testo dopo i due punti"),
+    "date_type": ("una data AAAA-MM-GG", "scrivi ad esempio `{f}: 2021-06-30`"),
+    "date_from_datetime_parsing": ("una data AAAA-MM-GG", "scrivi ad esempio `{f}: 2021-06-30`"),
+    "list_type": ("un elenco", "scrivi gli elementi su righe che iniziano con «- »"),
+    "tuple_type": ("un elenco", "scrivi gli elementi su righe che iniziano con «- »"),
+    "dict_type": ("un gruppo di campi «nome: valore»", "scrivi i campi su righe rientrate sotto `{f}:`"),
+    "model_type": ("un gruppo di campi «nome: valore»", "scrivi i campi su righe rientrate"),
+    "model_attributes_type": ("un gruppo di campi «nome: valore»", "scrivi i campi su righe rientrate"),
+    "decimal_type": ("un numero", "scrivi ad esempio `{f}: 30`"),
+    "decimal_parsing": ("un numero", "scrivi ad esempio `{f}: 30`"),
+}
+
+_EXAMPLES = {
+    "codice": '"1.1"',
+    "titolo": "Capitale umano",
+    "peso": "50%",
+    "indicatore": "numero di iniziative attivate",
+    "tipo": "numero",
+    "target": "3",
+    "ente": "Camera di Commercio di …",
+    "anno": "2021",
+    "triennio": "[2021, 2022, 2023]",
+    "piano": "2021",
+    "data": "2021-06-30",
+    "id": "tessuto-economico",
+    "nome": "Sviluppo del tessuto economico locale",
+}
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    # Drop pydantic's union tags and "[key]" markers: our index uses data paths.
+    return tuple(p for p in loc if p not in ("dettaglio", "semplice", "[key]"))
+
+
+def _fields_at(model: type[BaseModel], loc: Loc) -> list[str]:
+    """Allowed keys of the mapping at ``loc`` (for "did you mean" hints)."""
+    current: Any = model
+    skip_key = False
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if skip_key:  # a key of a dict field (a year, a code): stay on its value type
+            skip_key = False
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        info = current.model_fields.get(str(part))
+        if info is None:
+            return []
+        skip_key = getattr(info.annotation, "__origin__", None) is dict
+        current = _model_in(info.annotation)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _model_in(annotation: Any) -> Any:
+    """The BaseModel inside ``list[X]`` / ``X | None`` / ``dict[...]`` annotations."""
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if isinstance(a, type) and issubclass(a, BaseModel):
+            return a
+        stack.extend(getattr(a, "__args__", ()))
+        origin = getattr(a, "__origin__", None)
+        if origin is not None and hasattr(a, "__metadata__"):
+            stack.append(origin)
+    return None
+
+
+def _suggest(word: str, options: Iterable[str]) -> str | None:
+    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return match[0] if match else None
+
+
+def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel]) -> list[Diagnostic]:
+    out: list[Diagnostic] = []
+    for e in err.errors(include_url=False):
+        loc = _clean_loc(e["loc"])
+        kind = e["type"]
+        names = [p for p in loc if isinstance(p, str)]
+        f = names[-1] if names else "valore"
+        ctx = e.get("ctx") or {}
+        found = S.describe(e.get("input"))
+        if kind == "missing":
+            example = _EXAMPLES.get(f, "…")
+            out.append(Diagnostic(doc.pos(loc[:-1]), f"manca il campo obbligatorio «{f}»", f"aggiungi `{f}: {example}`"))
+        elif kind == "extra_forbidden":
+            allowed = _fields_at(model, loc[:-1])
+            guess = _suggest(f, allowed)
+            hint = (
+                f"forse intendevi «{guess}»?"
+                if guess
+                else ("i campi ammessi qui sono: " + ", ".join(allowed) if allowed else "togli il campo")
+            )
+            out.append(Diagnostic(doc.key_pos(loc), f"campo sconosciuto «{f}»", hint))
+        elif kind == "literal_error":
+            expected = str(ctx.get("expected", "")).replace("'", "")
+            out.append(
+                Diagnostic(
+                    doc.pos(loc),
+                    f"valore non ammesso {found} per «{f}»",
+                    f"valori ammessi: {expected.replace(' or ', ', ')}",
+                )
+            )
+        elif kind == "too_short":
+            out.append(Diagnostic(doc.pos(loc), f"l'elenco «{f}» è vuoto", "aggiungi almeno un elemento"))
+        elif kind == "string_pattern_mismatch":
+            out.append(
+                Diagnostic(
+                    doc.key_pos(loc) if loc and loc[0] == "strutture" else doc.pos(loc),
+                    f"identificativo non valido {found}",
+                    "usa solo lettere minuscole, cifre e trattini, ad esempio `uo-mediazione`",
+                )
+            )
+        elif kind in _TYPE_NAMES:
+            what, hint = _TYPE_NAMES[kind]
+            out.append(Diagnostic(doc.pos(loc), f"«{f}» deve essere {what}, trovato {found}", hint.format(f=f)))
+        elif "hint" in ctx or kind in ("testo", "testo_vuoto", "percentuale", "valore_scalare", "responsabile"):
+            msg = e["msg"]
+            if msg.startswith("deve") or msg.startswith("il testo"):
+                msg = f"«{f}» {msg}" if msg.startswith("deve") else f"«{f}»: {msg}"
+            out.append(Diagnostic(doc.pos(loc), msg, str(ctx.get("hint", f"scrivi un valore per «{f}»"))))
+        else:
+            out.append(Diagnostic(doc.pos(loc), f"valore non valido per «{f}»: {e['msg']}", "controlla il valore"))
+    return out
+
+
+# --------------------------------------------------------------------------
+# the checker
+
+
+@dataclass
+class _Checker:
+    root: Path
+    diags: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.diags.append(Diagnostic(pos, message, hint))
+
+    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.diags.append(Diagnostic(pos, message, hint, "avviso"))
+
+    # -- files ---------------------------------------------------------------
+
+    def _files(self, folder: str) -> list[Path]:
+        base = self.root / folder
+        if not base.is_dir():
+            return []
+        return sorted(p for p in base.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+
+    def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Document, Any] | None:
+        display = path.relative_to(self.root).as_posix()
+        try:
+            doc = load(path, display)
+        except SourceError as err:
+            self.diags.extend(err.diagnostics)
+            return None
+        if not isinstance(doc.data, dict):
+            self.error(doc.pos(()), "il file deve contenere un gruppo di campi «nome: valore»", "vedi la guida: il file inizia con `anno:` o `piano:`")
+            return None
+        try:
+            parsed = model.model_validate(doc.data)
+        except ValidationError as err:
+            self.diags.extend(shape_diagnostics(err, doc, model))
+            return None
+        return doc, parsed
+
+    def run(self) -> Progetto:
+        piani: dict[int, Piano] = {}
+        plan_files = self._files("plan")
+        if not plan_files:
+            self.error(Pos("plan", 1, 1), "nessun piano trovato nella cartella plan/", "aggiungi il file `plan/<anno>.yml`")
+        for path in plan_files:
+            got = self._parse(path, S.PianoYaml)
+            if got is None:
+                continue
+            piano = self._piano(*got)
+            if piano is None:
+                continue
+            if piano.anno in piani:
+                self.error(piano.pos["anno"], f"esiste già un piano per l'anno {piano.anno} ({piani[piano.anno].file})", "ogni anno ha un solo file di piano")
+                continue
+            piani[piano.anno] = piano
+        rilevazioni: dict[dt.date, Rilevazione] = {}
+        for path in self._files("measurements"):
+            got = self._parse(path, S.RilevazioneYaml)
+            if got is None:
+                continue
+            ril = self._rilevazione(*got, piani, plan_known=bool(plan_files))
+            if ril is None:
+                continue
+            if ril.data in rilevazioni:
+                self.error(
+                    ril.pos["data"],
+                    f"esiste già una rilevazione con data {ril.data.isoformat()} ({rilevazioni[ril.data].file})",
+                    "ogni data di rilevazione ha un solo file: unisci i valori nello stesso file",
+                )
+                continue
+            rilevazioni[ril.data] = ril
+        return Progetto(
+            piani=dict(sorted(piani.items())),
+            rilevazioni=tuple(r for _, r in sorted(rilevazioni.items())),
+        )
+
+    # -- plan ----------------------------------------------------------------
+
+    def _piano(self, doc: Document, y: S.PianoYaml) -> Piano | None:
+        before = len([d for d in self.diags if d.is_error])
+        P = doc.pos
+        stem = Path(doc.path).stem
+        if stem != str(y.anno):
+            self.error(P(("anno",)), f"il file si chiama «{Path(doc.path).name}» ma il piano è dell'anno {y.anno}", f"rinomina il file in `plan/{y.anno}.yml` o correggi `anno`")
+        if y.anno not in y.triennio:
+            self.error(P(("triennio",)), f"il triennio {y.triennio} non comprende l'anno del piano {y.anno}", f"scrivi ad esempio `triennio: [{y.anno}, {y.anno + 1}, {y.anno + 2}]`")
+        seen: dict[str, Pos] = {}
+        seen_persp: dict[str, Pos] = {}
+        prospettive: list[Prospettiva] = []
+        for ip, p in enumerate(y.prospettive):
+            ploc: Loc = ("prospettive", ip)
+            if p.id in seen_persp:
+                self.error(P(ploc + ("id",)), f"prospettiva «{p.id}» ripetuta (già alla riga {seen_persp[p.id].line})", "usa un identificativo diverso")
+            seen_persp.setdefault(p.id, P(ploc + ("id",)))
+            strategici = []
+            for js, s in enumerate(p.obiettivi_strategici):
+                sloc = ploc + ("obiettivi_strategici", js)
+                strategici.append(self._strategico(doc, y, s, sloc, p.id, seen))
+            prospettive.append(
+                Prospettiva(p.id, p.nome, tuple(strategici), p.descrizione, pos=_positions(doc, ploc, p))
+            )
+        if len([d for d in self.diags if d.is_error]) > before:
+            return None
+        return Piano(
+            ente=y.ente,
+            titolo=y.titolo,
+            anno=y.anno,
+            triennio=tuple(y.triennio),
+            metodo=y.metodo,
+            strutture=dict(y.strutture),
+            prospettive=tuple(prospettive),
+            file=doc.path,
+            pos=_positions(doc, (), y),
+        )
+
+    def _code(self, doc: Document, loc: Loc, code: str, parent: str | None, what: str, seen: dict[str, Pos]) -> None:
+        pos = doc.pos(loc + ("codice",))
+        if code in seen:
+            self.error(pos, f"codice «{code}» ripetuto (già usato alla riga {seen[code].line})", "ogni obiettivo e azione ha un codice diverso")
+        else:
+            seen[code] = pos
+        if parent is not None and (not code.startswith(parent + ".") or code.count(".") != parent.count(".") + 1):
+            expected = f"{parent}.N"
+            self.error(pos, f"il codice «{code}» di {what} non estende quello del livello superiore «{parent}»", f"usa un codice della forma `\"{expected}\"`, ad esempio `\"{parent}.1\"`")
+        if parent is None and "." in code:
+            self.error(pos, f"il codice «{code}» di un obiettivo strategico deve essere un numero semplice", 'scrivi ad esempio `codice: "1"`')
+
+    def _weights(self, doc: Document, loc: Loc, parent: str, children: list[tuple[Decimal, Loc]], what: str) -> None:
+        for peso, cloc in children:
+            if peso <= 0:
+                self.error(doc.pos(cloc + ("peso",)), f"il peso deve essere maggiore di zero, trovato {fmt_pct(peso)}", "un elemento con peso 0 non conta: toglilo o dagli un peso positivo")
+            elif peso > HUNDRED:
+                self.error(doc.pos(cloc + ("peso",)), f"il peso non può superare 100%, trovato {fmt_pct(peso)}", "i pesi sono percentuali tra 0 e 100")
+        total = sum((p for p, _ in children), Decimal(0))
+        if total != HUNDRED:
+            diff = HUNDRED - total
+            verb = f"mancano {fmt_pct(diff)}" if diff > 0 else f"eccedono di {fmt_pct(-diff)}"
+            self.error(
+                doc.pos(loc + ("codice",)),
+                f"i pesi {what} di «{parent}» sommano a {fmt_pct(total)}, devono sommare esattamente a 100%",
+                f"correggi i pesi: {verb}",
+            )
+
+    def _strategico(self, doc: Document, y: S.PianoYaml, s: S.StrategicoYaml, loc: Loc, persp: str, seen: dict[str, Pos]) -> ObiettivoStrategico:
+        self._code(doc, loc, s.codice, None, "un obiettivo strategico", seen)
+        for year, value in s.target.items():
+            tloc = loc + ("target", str(year))
+            if year not in y.triennio:
+                self.error(doc.key_pos(tloc), f"target per l'anno {year}, fuori dal triennio {y.triennio}", "togli l'anno o correggi il triennio")
+            if not (0 <= value <= HUNDRED):
+                self.error(doc.pos(tloc), f"il target deve essere tra 0% e 100%, trovato {fmt_pct(value)}", "scrivi ad esempio `80%`")
+        if y.anno not in s.target:
+            self.error(doc.pos(loc + ("target",)), f"manca il target dell'obiettivo «{s.codice}» per l'anno del piano {y.anno}", f"aggiungi `{y.anno}: 80%` sotto `target`")
+        operativi = []
+        for k, o in enumerate(s.obiettivi_operativi):
+            oloc = loc + ("obiettivi_operativi", k)
+            operativi.append(self._operativo(doc, y, o, oloc, s.codice, seen))
+        self._weights(doc, loc, s.codice, [(o.peso, loc + ("obiettivi_operativi", k)) for k, o in enumerate(s.obiettivi_operativi)], "degli obiettivi operativi")
+        return ObiettivoStrategico(
+            codice=s.codice,
+            titolo=s.titolo,
+            indicatore=s.indicatore,
+            target=dict(sorted(s.target.items())),
+            obiettivi_operativi=tuple(operativi),
+            prospettiva=persp,
+            descrizione=s.descrizione,
+            pos=_positions(doc, loc, s),
+        )
+
+    def _operativo(self, doc: Document, y: S.PianoYaml, o: S.OperativoYaml, loc: Loc, parent: str, seen: dict[str, Pos]) -> ObiettivoOperativo:
+        self._code(doc, loc, o.codice, parent, "un obiettivo operativo", seen)
+        azioni = [self._azione(doc, y, a, loc + ("azioni", k), o.codice, seen) for k, a in enumerate(o.azioni)]
+        self._weights(doc, loc, o.codice, [(a.peso, loc + ("azioni", k)) for k, a in enumerate(o.azioni)], "delle azioni")
+        return ObiettivoOperativo(
+            codice=o.codice,
+            titolo=o.titolo,
+            peso=o.peso,
+            indicatore=o.indicatore,
+            azioni=tuple(azioni),
+            descrizione=o.descrizione,
+            pos=_positions(doc, loc, o),
+        )
+
+    def _azione(self, doc: Document, y: S.PianoYaml, a: S.AzioneYaml, loc: Loc, parent: str, seen: dict[str, Pos]) -> Azione:
+        self._code(doc, loc, a.codice, parent, "un'azione", seen)
+        P = lambda name: doc.pos(loc + (name,))  # noqa: E731
+        values: dict[str, Valore | None] = {}
+        for name in ("target", "soglia_80", "soglia_60"):
+            raw = getattr(a, name)
+            if raw is None:
+                values[name] = None
+                continue
+            if a.tipo == "qualitativo":
+                self.error(P(name), f"un'azione qualitativa non ha «{name}»: è valutata con un giudizio (esito)", "togli il campo; descrivi l'atteso in `nota`")
+                values[name] = None
+                continue
+            if a.tipo == "si_no" and name != "target":
+                self.error(P(name), f"un'azione si/no non ha «{name}»", "togli il campo")
+                values[name] = None
+                continue
+            got = interpret(a.tipo, raw, y.anno, name)
+            if isinstance(got, Problema):
+                self.error(P(name), got.message, got.hint)
+                values[name] = None
+            else:
+                values[name] = got
+        if a.tipo == "si_no":
+            if values["target"] is None and a.target is None:
+                values["target"] = True
+            elif values["target"] is False:
+                self.error(P("target"), "il target di un'azione si/no è «si»", "scrivi `target: si`")
+        elif a.tipo != "qualitativo" and a.target is None:
+            self.error(doc.pos(loc), f"manca il target dell'azione «{a.codice}»", "aggiungi ad esempio `target: 3`")
+        if a.unita is not None and a.tipo != "numero":
+            self.warn(P("unita"), f"l'unità di misura vale solo per gli indicatori di tipo numero (qui: {a.tipo})", "togli `unita`")
+        verso = self._verso(doc, loc, a, values)
+        resp: tuple[str, ...] = a.responsabile or ()
+        if not resp:
+            self.warn(doc.pos(loc + ("codice",)), f"l'azione «{a.codice}» non indica il responsabile", "aggiungi `responsabile: <id>` (un identificativo di `strutture`); sul sito comparirà «non indicato»")
+        for r in resp:
+            if r not in y.strutture:
+                guess = _suggest(r, y.strutture)
+                hint = f"forse intendevi «{guess}»?" if guess else "aggiungi la struttura sotto `strutture:` o usa uno degli identificativi già presenti"
+                self.error(P("responsabile"), f"responsabile «{r}» non presente in `strutture`", hint)
+        return Azione(
+            codice=a.codice,
+            titolo=a.titolo,
+            peso=a.peso,
+            indicatore=a.indicatore,
+            tipo=a.tipo,
+            verso=verso,
+            target=values["target"],
+            soglia_80=values["soglia_80"],
+            soglia_60=values["soglia_60"],
+            unita=a.unita,
+            pira=a.pira,
+            responsabile=resp,
+            descrizione=a.descrizione,
+            nota=a.nota,
+            verso_esplicito=a.verso is not None,
+            pos=_positions(doc, loc, a),
+        )
+
+    def _verso(self, doc: Document, loc: Loc, a: S.AzioneYaml, values: dict[str, Valore | None]) -> str:
+        """Resolve the KPI direction: explicit, revealed by the thresholds, or default."""
+        chain = [(n, values[n]) for n in ("target", "soglia_80", "soglia_60") if values[n] is not None and not isinstance(values[n], bool)]
+        up = down = False
+        for (n1, v1), (n2, v2) in zip(chain, chain[1:]):
+            if v1 > v2:  # type: ignore[operator]
+                up = True
+            elif v1 < v2:  # type: ignore[operator]
+                down = True
+        pos = doc.pos(loc + ("soglia_80",)) if a.soglia_80 is not None else doc.pos(loc + ("soglia_60",))
+        if up and down:
+            self.error(pos, "le soglie non sono in ordine: devono andare tutte nello stesso verso rispetto al target", "crescente: target ≥ soglia_80 ≥ soglia_60; decrescente: target ≤ soglia_80 ≤ soglia_60")
+            return a.verso or "crescente"
+        if a.tipo == "data":
+            if a.verso == "crescente":
+                self.error(doc.pos(loc + ("verso",)), "una scadenza (tipo data) ha sempre verso decrescente: prima è meglio", "togli `verso`")
+            elif up:
+                self.error(pos, "per una scadenza le soglie devono essere date successive al target (prima è meglio)", "scambia target e soglie")
+            return "decrescente"
+        inferred = "decrescente" if down else "crescente" if up else None
+        if a.verso and inferred and a.verso != inferred:
+            if a.verso == "crescente":
+                hint = "con verso crescente il target deve essere ≥ soglia_80 ≥ soglia_60: scambia i valori o scrivi `verso: decrescente`"
+            else:
+                hint = "con verso decrescente il target deve essere ≤ soglia_80 ≤ soglia_60: scambia i valori o scrivi `verso: crescente`"
+            self.error(pos, f"le soglie contraddicono `verso: {a.verso}`", hint)
+        return a.verso or inferred or "crescente"
+
+    # -- measurements ----------------------------------------------------------
+
+    def _rilevazione(self, doc: Document, y: S.RilevazioneYaml, piani: dict[int, Piano], plan_known: bool) -> Rilevazione | None:
+        before = len([d for d in self.diags if d.is_error])
+        P = doc.pos
+        stem = Path(doc.path).stem
+        if stem != y.data.isoformat():
+            self.error(P(("data",)), f"il file si chiama «{Path(doc.path).name}» ma la data della rilevazione è {y.data.isoformat()}", f"rinomina il file in `measurements/{y.data.isoformat()}.yml` o correggi `data`")
+        piano = piani.get(y.piano)
+        if piano is None:
+            if plan_known and not any(d.pos.file == f"plan/{y.piano}.yml" for d in self.diags):
+                avail = ", ".join(str(k) for k in piani) or "nessuno"
+                self.error(P(("piano",)), f"nessun piano per l'anno {y.piano}", f"i piani disponibili sono: {avail}; correggi `piano`")
+            return None
+        if y.data.year != piano.anno:
+            self.error(P(("data",)), f"la data {y.data.isoformat()} è fuori dall'anno del piano {piano.anno}", f"una rilevazione del piano {piano.anno} ha una data del {piano.anno}")
+        azioni = {a.codice: a for a in piano.azioni()}
+        others = {o.codice for o in piano.obiettivi_operativi()} | {s.codice for s in piano.obiettivi_strategici()}
+        valori: dict[str, Misura] = {}
+        for code, raw in y.valori.items():
+            loc: Loc = ("valori", code)
+            azione = azioni.get(code)
+            if azione is None:
+                if code in others:
+                    self.error(doc.key_pos(loc), f"«{code}» è un obiettivo: si misurano solo le azioni, il grado degli obiettivi è calcolato", "togli la riga e misura le sue azioni")
+                else:
+                    guess = _suggest(code, azioni)
+                    hint = f"forse intendevi {guess}?" if guess else f"i codici delle azioni sono in {piano.file}"
+                    self.error(doc.key_pos(loc), f"il codice «{code}» non è un'azione del piano {piano.anno}", hint)
+                continue
+            misura = self._misura(doc, loc, azione, raw, piano.anno)
+            if misura is not None:
+                valori[code] = misura
+        if len([d for d in self.diags if d.is_error]) > before:
+            return None
+        return Rilevazione(
+            piano=y.piano,
+            data=y.data,
+            tipo=y.tipo,
+            esempio=y.esempio,
+            valori=valori,
+            file=doc.path,
+            pos=_positions(doc, (), y),
+        )
+
+    def _misura(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int) -> Misura | None:
+        detail = raw if isinstance(raw, S.MisuraYaml) else S.MisuraYaml(valore=raw) if raw is not None else S.MisuraYaml()
+        vloc = loc + ("valore",) if isinstance(raw, S.MisuraYaml) else loc
+        P = lambda name: doc.pos(loc + (name,))  # noqa: E731
+        pos = _positions(doc, loc, detail) if isinstance(raw, S.MisuraYaml) else {"": doc.pos(loc), "valore": doc.pos(loc)}
+        ok = True
+        if a.tipo == "qualitativo":
+            if detail.esito is None:
+                self.error(doc.pos(vloc), f"l'azione «{a.codice}» è qualitativa: serve il giudizio «esito» con una nota", 'scrivi ad esempio `{esito: 80%, nota: "piano attuato in parte"}`')
+                return None
+            if not detail.nota:
+                self.error(doc.pos(loc), f"il giudizio dell'azione qualitativa «{a.codice}» richiede una «nota» che lo motivi", 'aggiungi ad esempio `nota: "piano attuato in parte"`')
+                ok = False
+            if not (0 <= detail.esito <= HUNDRED):
+                self.error(P("esito"), f"l'esito deve essere tra 0% e 100%, trovato {fmt_pct(detail.esito)}", "scrivi ad esempio `esito: 80%`")
+                ok = False
+            if detail.valore is not None or detail.numeratore is not None:
+                self.error(doc.pos(loc), "per un'azione qualitativa si scrive solo «esito» e «nota»", "togli `valore`/`numeratore`/`denominatore`")
+                ok = False
+            return Misura(a.codice, detail.esito, detail.nota, pos=pos) if ok else None
+        if detail.esito is not None:
+            self.error(P("esito"), f"«esito» vale solo per le azioni qualitative; «{a.codice}» è di tipo {a.tipo}", "scrivi il valore misurato in `valore`")
+            return None
+        if detail.numeratore is not None or detail.denominatore is not None:
+            if a.tipo not in ("percentuale", "numero"):
+                self.error(doc.pos(loc), f"un rapporto numeratore/denominatore non vale per un indicatore di tipo {a.tipo}", "scrivi il valore in `valore`")
+                return None
+            if detail.numeratore is None or detail.denominatore is None:
+                missing = "numeratore" if detail.numeratore is None else "denominatore"
+                self.error(doc.pos(loc), f"manca «{missing}»: un rapporto ha sia numeratore sia denominatore", f"aggiungi `{missing}: …`")
+                return None
+            if detail.valore is not None:
+                self.error(P("valore"), "scrivi o il valore o il rapporto numeratore/denominatore, non entrambi", "togli `valore`: è calcolato dal rapporto")
+                return None
+            if detail.denominatore == 0:
+                self.error(P("denominatore"), "il denominatore è zero: il rapporto non si può calcolare", "correggi il denominatore, o togli la riga se il dato non è disponibile")
+                return None
+            ratio = detail.numeratore / detail.denominatore
+            value = ratio * HUNDRED if a.tipo == "percentuale" else ratio
+            return Misura(a.codice, value, detail.nota, detail.numeratore, detail.denominatore, pos=pos)
+        if detail.valore is None:
+            if a.tipo == "data":
+                return Misura(a.codice, None, detail.nota, pos=pos)
+            self.error(doc.pos(vloc), f"manca il valore misurato dell'azione «{a.codice}»", "scrivi il valore, oppure togli la riga se l'azione non è ancora misurata")
+            return None
+        got = interpret(a.tipo, detail.valore, anno, "valore", deadline_names=False)
+        if isinstance(got, Problema):
+            self.error(doc.pos(vloc), got.message.replace("«valore»", f"il valore dell'azione «{a.codice}» ({a.tipo})"), got.hint.replace("`valore: ", f'`"{a.codice}": '))
+            return None
+        return Misura(a.codice, got, detail.nota, pos=pos)
+
+
+def fmt_pct(value: Decimal) -> str:
+    """Percent for messages, Italian style (``"95,5%"``); normalised, no rounding."""
+    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
+    return text.replace(".", ",") + "%"
+
+
+def _positions(doc: Document, loc: Loc, obj: BaseModel) -> dict[str, Pos]:
+    """Where each field of ``obj`` (found at ``loc``) is written."""
+    out = {"": doc.pos(loc)}
+    for name in obj.model_fields_set:
+        p = doc.positions.get(loc + (name,))
+        if p is not None:
+            out[name] = p
+    return out
