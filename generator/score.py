@@ -1,0 +1,481 @@
+"""Scoring: from measured values to "grado di raggiungimento" (0–100 points).
+
+Pure functions over the validated model (:mod:`generator.model`): no I/O, no
+formatting, no rounding. They implement the public contract
+(``spec/data-and-scoring.md``, section "Scoring") and nothing else, so the
+site, the open data and the tests all agree on one number.
+
+Exactness
+    Every intermediate number is a :class:`fractions.Fraction` (exact rational
+    arithmetic): weighted means divide by sums like 30 or means by 3, and a
+    decimal type would have to round there, and a rounded child could later
+    flip a parent's display rounding or a ``grado >= target`` comparison.
+    The :class:`~decimal.Decimal` values exposed in the results are *exact*
+    whenever the number has a finite decimal expansion (all step scores and
+    every mean whose weights sum to 100); a repeating decimal (e.g. 200/3) is
+    rounded half-even at the 34th significant digit, far beyond any display.
+    Comparisons (``raggiunto``) always use the exact value.
+
+Result types (consumed by the site renderer and by :mod:`generator.opendata`)
+    :class:`EsitoAzione`, :class:`EsitoOperativo`, :class:`EsitoStrategico`,
+    :class:`EsitoProspettiva` and :class:`Risultati` (the whole plan on one
+    rilevazione), produced by :func:`valuta`; :func:`storico` gives every
+    rilevazione of a plan, oldest first. :func:`stato` names the outcome in
+    words (see its docstring for the rule).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from fractions import Fraction
+from itertools import pairwise
+from typing import Literal
+
+from .model import (
+    Azione,
+    Metodo,
+    Misura,
+    ObiettivoOperativo,
+    ObiettivoStrategico,
+    Piano,
+    Progetto,
+    Prospettiva,
+    Rilevazione,
+    Valore,
+    Verso,
+)
+
+#: Significant digits kept when a repeating decimal must be cut (decimal128).
+PRECISIONE = 34
+
+CENTO = Fraction(100)
+
+Stato = Literal["raggiunto", "parzialmente raggiunto", "non raggiunto", "non misurato"]
+#: Every :data:`Stato`, best first (legends and charts list them in this order).
+STATI: tuple[Stato, ...] = ("raggiunto", "parzialmente raggiunto", "non raggiunto", "non misurato")
+
+
+# --------------------------------------------------------------------------
+# Exact numbers
+# --------------------------------------------------------------------------
+
+
+def _decimale(x: Fraction | None) -> Decimal | None:
+    """Exact Decimal for a terminating fraction, else rounded at PRECISIONE digits."""
+    if x is None:
+        return None
+    with localcontext() as ctx:
+        ctx.prec = PRECISIONE
+        ctx.rounding = ROUND_HALF_EVEN
+        return Decimal(x.numerator) / Decimal(x.denominator)
+
+
+def _numero(v: Valore, codice: str) -> Fraction:
+    """A number or a date as a point on one axis (dates by day ordinal)."""
+    if isinstance(v, bool):
+        raise ValueError(f"azione {codice}: valore sì/no dove serve un numero o una data")
+    if isinstance(v, dt.date):
+        return Fraction(v.toordinal())
+    if isinstance(v, (Decimal, int)):
+        return Fraction(v)
+    raise ValueError(f"azione {codice}: valore di tipo inatteso {type(v).__name__}")
+
+
+def _chiave(v: Valore, verso: Verso, codice: str) -> Fraction:
+    """Map a value so that "higher is better" holds: decrescente mirrors the axis."""
+    n = _numero(v, codice)
+    return n if verso == "crescente" else -n
+
+
+# --------------------------------------------------------------------------
+# One action
+# --------------------------------------------------------------------------
+
+
+def _soglie(azione: Azione) -> list[tuple[Fraction, Fraction]]:
+    """(threshold on the "higher is better" axis, grado there), target first.
+
+    Missing thresholds are skipped, as the contract says.
+    """
+    punti = []
+    for soglia, grado in ((azione.target, 100), (azione.soglia_80, 80), (azione.soglia_60, 60)):
+        if soglia is not None:
+            punti.append((_chiave(soglia, azione.verso, azione.codice), Fraction(grado)))
+    return punti
+
+
+def _fasce(x: Fraction, punti: Sequence[tuple[Fraction, Fraction]]) -> Fraction:
+    """Step method: the grado of the best threshold reached, else 0."""
+    for soglia, grado in punti:
+        if x >= soglia:
+            return grado
+    return Fraction(0)
+
+
+def _lineare(x: Fraction, punti: Sequence[tuple[Fraction, Fraction]]) -> Fraction:
+    """Linear method: interpolate between consecutive given thresholds.
+
+    At or beyond the target: 100. Between two given thresholds (a missing one
+    is skipped, so with target and soglia_60 only the segment runs from 60 to
+    100): linear. Below the lowest given threshold: 0. A zero-length segment
+    (target equal to soglia_80) is never entered, so no division by zero.
+    """
+    if not punti:
+        return Fraction(0)
+    if x >= punti[0][0]:
+        return punti[0][1]
+    for (alto, g_alto), (basso, g_basso) in pairwise(punti):
+        # Here x < alto (the previous comparison failed), so alto > basso below.
+        if x >= basso:
+            return g_basso + (g_alto - g_basso) * (x - basso) / (alto - basso)
+    return Fraction(0)
+
+
+def _grado_esatto(
+    azione: Azione, misura: Misura | None, metodo: Metodo, rilevazione: Rilevazione
+) -> Fraction | None:
+    if misura is None:
+        return None  # non misurato
+    v = misura.valore
+    if v is None:
+        # Only a deadline not met yet has no value.
+        if azione.tipo != "data":
+            raise ValueError(f"azione {azione.codice}: valore mancante per un indicatore di tipo {azione.tipo}")
+        if rilevazione.tipo == "consuntivo":
+            return Fraction(0)
+        target = azione.target
+        if isinstance(target, dt.date) and rilevazione.data < target:
+            return None  # still in time: an interim measurement cannot judge it
+        return Fraction(0)
+    if azione.tipo == "si_no":
+        if not isinstance(v, bool):
+            raise ValueError(f"azione {azione.codice}: serve sì/no")
+        atteso = azione.target if isinstance(azione.target, bool) else True
+        return CENTO if v == atteso else Fraction(0)
+    if azione.tipo == "qualitativo":
+        esito = _numero(v, azione.codice)
+        return min(max(esito, Fraction(0)), CENTO)
+    if azione.tipo == "data" and not isinstance(v, dt.date):
+        raise ValueError(f"azione {azione.codice}: serve una data di completamento")
+    x = _chiave(v, azione.verso, azione.codice)
+    punti = _soglie(azione)
+    return _lineare(x, punti) if metodo == "lineare" else _fasce(x, punti)
+
+
+def grado_azione(
+    azione: Azione, misura: Misura | None, metodo: Metodo, rilevazione: Rilevazione
+) -> Decimal | None:
+    """Grado (0–100) of one action on one rilevazione, or None if not scored.
+
+    - ``numero`` / ``percentuale`` / ``data``: compared with target, soglia_80
+      and soglia_60 by ``metodo`` (``fasce``: 100/80/60/0 steps; ``lineare``:
+      interpolated), in the action's ``verso`` (decrescente mirrors every
+      comparison; dates compare by day, earlier is better). A value exactly on
+      a threshold earns that threshold's grado.
+    - ``si_no``: 100 if the answer is the target's (sì), else 0.
+    - ``qualitativo``: the evaluator's ``esito``, clamped to 0–100.
+    - deadline not met (``valore`` None): 0 in a consuntivo; in a monitoraggio
+      None (not scored) while the rilevazione is before the target date, 0 on
+      or after it.
+    - no :class:`Misura` at all: None ("non misurato").
+    """
+    return _decimale(_grado_esatto(azione, misura, metodo, rilevazione))
+
+
+# --------------------------------------------------------------------------
+# Result types
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class EsitoAzione:
+    """One action on one rilevazione.
+
+    ``misura`` is None when the rilevazione gives the action no value; it is
+    present with ``valore`` None for a deadline not met yet (then ``grado`` is
+    None in a monitoraggio before the deadline: "non misurato", not failed).
+    """
+
+    azione: Azione
+    misura: Misura | None
+    grado: Decimal | None
+
+    @property
+    def codice(self) -> str:
+        return self.azione.codice
+
+    @property
+    def stato(self) -> Stato:
+        return stato(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EsitoOperativo:
+    """An operational objective: ``grado`` = Σ peso·grado / Σ peso over its
+    scored actions; ``copertura`` = Σ peso scored / Σ peso all × 100."""
+
+    obiettivo: ObiettivoOperativo
+    grado: Decimal | None
+    copertura: Decimal
+    azioni: tuple[EsitoAzione, ...]
+
+    @property
+    def codice(self) -> str:
+        return self.obiettivo.codice
+
+    @property
+    def stato(self) -> Stato:
+        return stato(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EsitoStrategico:
+    """A strategic objective: weighted mean of its operational objectives.
+
+    ``target`` is the objective's target for the plan's year (None if the
+    plan gives none); ``raggiunto`` is ``grado >= target`` (compared exactly),
+    None when either is missing.
+    """
+
+    obiettivo: ObiettivoStrategico
+    grado: Decimal | None
+    copertura: Decimal
+    target: Decimal | None
+    raggiunto: bool | None
+    operativi: tuple[EsitoOperativo, ...]
+
+    @property
+    def codice(self) -> str:
+        return self.obiettivo.codice
+
+    @property
+    def stato(self) -> Stato:
+        return stato(self)
+
+
+@dataclass(frozen=True, slots=True)
+class EsitoProspettiva:
+    """A perspective: plain mean of its strategic objectives' grado (those
+    with one); ``copertura`` = plain mean of their coverage."""
+
+    prospettiva: Prospettiva
+    grado: Decimal | None
+    copertura: Decimal
+    strategici: tuple[EsitoStrategico, ...]
+
+    @property
+    def id(self) -> str:
+        return self.prospettiva.id
+
+    @property
+    def stato(self) -> Stato:
+        return stato(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Risultati:
+    """The whole plan scored on one rilevazione.
+
+    ``grado`` is the ente's: plain mean of every strategic objective's grado
+    (those with one); ``copertura`` the plain mean of their coverage.
+    Lookups raise KeyError for an unknown code; iterations follow plan order.
+    """
+
+    piano: Piano
+    rilevazione: Rilevazione
+    grado: Decimal | None
+    copertura: Decimal
+    prospettive: tuple[EsitoProspettiva, ...]
+
+    @property
+    def stato(self) -> Stato:
+        return stato(self)
+
+    def strategici(self) -> Iterator[EsitoStrategico]:
+        for p in self.prospettive:
+            yield from p.strategici
+
+    def operativi(self) -> Iterator[EsitoOperativo]:
+        for s in self.strategici():
+            yield from s.operativi
+
+    def azioni(self) -> Iterator[EsitoAzione]:
+        for o in self.operativi():
+            yield from o.azioni
+
+    def prospettiva(self, id: str) -> EsitoProspettiva:  # noqa: A002 - the plan's key is `id`
+        return _cerca(self.prospettive, id, "prospettiva")
+
+    def strategico(self, codice: str) -> EsitoStrategico:
+        return _cerca(self.strategici(), codice, "obiettivo strategico")
+
+    def operativo(self, codice: str) -> EsitoOperativo:
+        return _cerca(self.operativi(), codice, "obiettivo operativo")
+
+    def azione(self, codice: str) -> EsitoAzione:
+        return _cerca(self.azioni(), codice, "azione")
+
+
+def _cerca(esiti, chiave: str, cosa: str):
+    for e in esiti:
+        if (e.id if isinstance(e, EsitoProspettiva) else e.codice) == chiave:
+            return e
+    raise KeyError(f"{cosa} {chiave!r} non trovata nei risultati")
+
+
+Esito = EsitoAzione | EsitoOperativo | EsitoStrategico | EsitoProspettiva | Risultati
+
+
+def stato(esito: Esito) -> Stato:
+    """The outcome in words, from the numbers (the site explains this rule).
+
+    - "non misurato": ``grado`` is None (nothing below it has a score yet;
+      for an action: no value, or a deadline still open in a monitoraggio).
+    - actions and operational objectives (no target of their own):
+      "raggiunto" at 100, "parzialmente raggiunto" above 0, "non raggiunto"
+      at 0.
+    - strategic objectives: "raggiunto" when ``grado >= target`` for the
+      plan's year; otherwise "parzialmente raggiunto" above 0, "non
+      raggiunto" at 0. Without a target for the year, the action rule.
+    - perspectives and the ente: "raggiunto" when every strategic objective
+      below with a grado is "raggiunto"; otherwise "parzialmente raggiunto"
+      above 0, "non raggiunto" at 0.
+
+    The state speaks of what was measured: ``copertura`` says how much was.
+    """
+    grado = esito.grado
+    if grado is None:
+        return "non misurato"
+    if isinstance(esito, EsitoStrategico) and esito.raggiunto is not None:
+        if esito.raggiunto:
+            return "raggiunto"
+    elif isinstance(esito, (EsitoProspettiva, Risultati)):
+        strategici = esito.strategici if isinstance(esito, EsitoProspettiva) else tuple(esito.strategici())
+        if all(stato(s) == "raggiunto" for s in strategici if s.grado is not None):
+            return "raggiunto"
+    elif grado >= 100:
+        return "raggiunto"
+    return "parzialmente raggiunto" if grado > 0 else "non raggiunto"
+
+
+# --------------------------------------------------------------------------
+# Roll-up
+# --------------------------------------------------------------------------
+
+
+def _media_ponderata(
+    figli: Iterable[tuple[Fraction, Fraction | None]],
+) -> tuple[Fraction | None, Fraction]:
+    """(Σ peso·grado / Σ peso over scored children, coverage 0–100).
+
+    Unscored children are left out of the mean and lower the coverage; they
+    are never counted as 0.
+    """
+    figli = list(figli)
+    totale = sum((p for p, _ in figli), Fraction(0))
+    misurati = [(p, g) for p, g in figli if g is not None]
+    peso_misurato = sum((p for p, _ in misurati), Fraction(0))
+    if not misurati:
+        grado = None
+    elif peso_misurato > 0:
+        grado = sum((p * g for p, g in misurati), Fraction(0)) / peso_misurato
+    else:  # only zero-weight children scored: no weight to go by, plain mean
+        grado = sum((g for _, g in misurati), Fraction(0)) / len(misurati)
+    if totale > 0:
+        copertura = CENTO * peso_misurato / totale
+    else:
+        copertura = CENTO * len(misurati) / len(figli) if figli else Fraction(0)
+    return grado, copertura
+
+
+def _media(figli: Sequence[tuple[Fraction | None, Fraction]]) -> tuple[Fraction | None, Fraction]:
+    """Plain mean of (grado, copertura) pairs: grado over those with one."""
+    gradi = [g for g, _ in figli if g is not None]
+    grado = sum(gradi, Fraction(0)) / len(gradi) if gradi else None
+    copertura = sum((c for _, c in figli), Fraction(0)) / len(figli) if figli else Fraction(0)
+    return grado, copertura
+
+
+def _valuta_operativo(
+    obiettivo: ObiettivoOperativo, metodo: Metodo, rilevazione: Rilevazione
+) -> tuple[EsitoOperativo, Fraction | None]:
+    esiti = []
+    figli = []
+    for a in obiettivo.azioni:
+        misura = rilevazione.valori.get(a.codice)
+        g = _grado_esatto(a, misura, metodo, rilevazione)
+        esiti.append(EsitoAzione(azione=a, misura=misura, grado=_decimale(g)))
+        figli.append((Fraction(a.peso), g))
+    grado, copertura = _media_ponderata(figli)
+    esito = EsitoOperativo(
+        obiettivo=obiettivo, grado=_decimale(grado), copertura=_decimale(copertura), azioni=tuple(esiti)
+    )
+    return esito, grado
+
+
+def _valuta_strategico(
+    obiettivo: ObiettivoStrategico, piano: Piano, rilevazione: Rilevazione
+) -> tuple[EsitoStrategico, Fraction | None, Fraction]:
+    esiti = []
+    figli = []
+    for o in obiettivo.obiettivi_operativi:
+        esito, g = _valuta_operativo(o, piano.metodo, rilevazione)
+        esiti.append(esito)
+        figli.append((Fraction(o.peso), g))
+    grado, copertura = _media_ponderata(figli)
+    target = obiettivo.target.get(piano.anno)
+    raggiunto = None if grado is None or target is None else grado >= Fraction(target)
+    esito = EsitoStrategico(
+        obiettivo=obiettivo,
+        grado=_decimale(grado),
+        copertura=_decimale(copertura),
+        target=target,
+        raggiunto=raggiunto,
+        operativi=tuple(esiti),
+    )
+    return esito, grado, copertura
+
+
+def valuta(piano: Piano, rilevazione: Rilevazione) -> Risultati:
+    """Score the whole plan on one rilevazione (any rilevazione: the caller
+    picks one of this plan's)."""
+    prospettive = []
+    tutti: list[tuple[Fraction | None, Fraction]] = []
+    for p in piano.prospettive:
+        esiti = []
+        figli = []
+        for s in p.obiettivi_strategici:
+            esito, g, c = _valuta_strategico(s, piano, rilevazione)
+            esiti.append(esito)
+            figli.append((g, c))
+        tutti.extend(figli)
+        grado, copertura = _media(figli)
+        prospettive.append(
+            EsitoProspettiva(
+                prospettiva=p, grado=_decimale(grado), copertura=_decimale(copertura), strategici=tuple(esiti)
+            )
+        )
+    grado, copertura = _media(tutti)
+    return Risultati(
+        piano=piano,
+        rilevazione=rilevazione,
+        grado=_decimale(grado),
+        copertura=_decimale(copertura),
+        prospettive=tuple(prospettive),
+    )
+
+
+def storico(progetto: Progetto, anno: int) -> tuple[Risultati, ...]:
+    """The plan of ``anno`` scored on each of its rilevazioni, oldest first."""
+    piano = progetto.piani[anno]
+    rilevazioni = sorted(progetto.rilevazioni_di(anno), key=lambda r: r.data)
+    return tuple(valuta(piano, r) for r in rilevazioni)
+
+
+def ultima(progetto: Progetto, anno: int) -> Risultati | None:
+    """The plan of ``anno`` on its latest rilevazione; None before the first."""
+    risultati = storico(progetto, anno)
+    return risultati[-1] if risultati else None
