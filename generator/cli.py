@@ -75,8 +75,43 @@ def _add_schema(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_schema)
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    from .diagnostics import ValidationFailed
+    from .opendata import export_files, scrivi
+    from .validate import load_project, print_report
+
+    try:
+        progetto = load_project(args.root)
+    except ValidationFailed as e:
+        print_report(e.diagnostics, args.root, "text", sys.stderr)
+        return 1
+    cambiati = scrivi(export_files(progetto), args.out)
+    for rel in cambiati:
+        print(f"scritto {args.out / rel}")
+    if not cambiati:
+        print(f"nessun file cambiato in {args.out}")
+    return 0
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help="scrive i dati aperti (JSON, CSV, Data Package) di ogni piano in DIR/opendata/<anno>/",
+        description=(
+            "Calcola i gradi sull'ultima rilevazione di ogni piano e scrive performance.json, il suo JSON Schema, "
+            "un CSV per livello e datapackage.json (licenza CC BY 4.0). Riscrive solo i file cambiati. "
+            "Esce con codice 1 se i file YAML contengono errori."
+        ),
+        epilog="esempio:\n  python -m generator export --root . --out site",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _root(p)
+    p.add_argument("--out", type=Path, required=True, metavar="DIR", help="cartella di destinazione (i file vanno in DIR/opendata/<anno>/)")
+    p.set_defaults(handler=_cmd_export)
+
+
 #: Every sub-command registers itself here (name -> function adding its parser).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema, _add_export]
 
 
 def build_parser() -> argparse.ArgumentParser:

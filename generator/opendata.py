@@ -1,0 +1,736 @@
+"""Open data: the plan and its scores as JSON, CSV and a Frictionless Data Package.
+
+For each plan year ``<anno>`` the export holds, under ``opendata/<anno>/``:
+
+- ``performance.json`` — the contract's shape (spec "Open data"), scored on
+  the plan's latest rilevazione, with each action's history;
+- ``performance.schema.json`` — its JSON Schema (:data:`SCHEMA_JSON`);
+- ``prospettive.csv``, ``obiettivi_strategici.csv``,
+  ``obiettivi_operativi.csv``, ``azioni.csv`` — one file per level, the same
+  rows as the JSON; ``rilevazioni.csv`` — every measured value of every
+  action (action × rilevazione);
+- ``datapackage.json`` — a Frictionless Data Package describing all of them,
+  with a Table Schema for every CSV column, under CC BY 4.0.
+
+Number conventions (documented in the schemas, so that reusers need not
+guess): percentages are in percentage points (``87.5`` means 87,5%);
+``grado`` and ``copertura`` are the exact scores rounded half-even to 2
+decimals (the site shows 1 decimal); every other number — weights,
+targets, thresholds, measured values — is published exactly as held, with
+no trailing zeros. CSV files use the decimal point (they are machine
+readable: the Italian comma is for the site only), UTF-8, RFC 4180 (comma,
+double quotes when needed, CRLF line ends).
+
+Everything here is pure (:func:`export_files` returns bytes) and
+deterministic (plan order, no clock, no randomness), so the site build can
+include the files and a rebuild gives identical bytes; :func:`scrivi`
+writes them to disk for the ``export`` command.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from .model import Azione, Misura, Piano, Progetto, Rilevazione, Valore
+from .score import STATI, EsitoAzione, Risultati, grado_azione, valuta
+
+CARTELLA = "opendata"
+FILE_JSON = "performance.json"
+FILE_SCHEMA = "performance.schema.json"
+FILE_DATAPACKAGE = "datapackage.json"
+
+LICENZA = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+
+#: Decimals kept for ``grado`` and ``copertura`` in the open data.
+DECIMALI_GRADO = 2
+_QUANTO = Decimal(1).scaleb(-DECIMALI_GRADO)
+
+TIPI = ["numero", "percentuale", "data", "si_no", "qualitativo"]
+VERSI = ["crescente", "decrescente"]
+TIPI_RILEVAZIONE = ["monitoraggio", "consuntivo"]
+
+
+# --------------------------------------------------------------------------
+# Values
+# --------------------------------------------------------------------------
+
+
+def _esatto(d: Decimal) -> Decimal:
+    """Same number, canonical form: integral without exponent, no trailing zeros."""
+    if d == d.to_integral_value():
+        return Decimal(int(d))
+    return d.normalize()
+
+
+def _punti(d: Decimal | None) -> Decimal | None:
+    """A score for publication: rounded half-even to DECIMALI_GRADO decimals."""
+    if d is None:
+        return None
+    return _esatto(d.quantize(_QUANTO, rounding=ROUND_HALF_EVEN))
+
+
+def _valore(v: Valore | None) -> Decimal | str | bool | None:
+    """A KPI value for JSON: number, ISO date, boolean or null."""
+    if v is None or isinstance(v, bool):
+        return v
+    if isinstance(v, dt.date):
+        return v.isoformat()
+    return _esatto(Decimal(v))
+
+
+def _testo_numero(d: Decimal) -> str:
+    d = _esatto(d)
+    return str(d) if d == d.to_integral_value() else format(d, "f")
+
+
+# --------------------------------------------------------------------------
+# JSON text: exact decimals (the json module would go through float)
+# --------------------------------------------------------------------------
+
+
+def _json(obj: Any, livello: int = 0) -> str:
+    """``json.dumps(obj, indent=2, ensure_ascii=False)``, but Decimal as an exact number."""
+    if obj is None:
+        return "null"
+    if obj is True:
+        return "true"
+    if obj is False:
+        return "false"
+    if isinstance(obj, Decimal):
+        return _testo_numero(obj)
+    if isinstance(obj, int):
+        return str(obj)
+    if isinstance(obj, str):
+        return json.dumps(obj, ensure_ascii=False)
+    rientro = "  " * (livello + 1)
+    chiusura = "  " * livello
+    if isinstance(obj, Mapping):
+        if not obj:
+            return "{}"
+        voci = (f"{rientro}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, livello + 1)}" for k, v in obj.items())
+        return "{\n" + ",\n".join(voci) + "\n" + chiusura + "}"
+    if isinstance(obj, (list, tuple)):
+        if not obj:
+            return "[]"
+        return "[\n" + ",\n".join(f"{rientro}{_json(v, livello + 1)}" for v in obj) + "\n" + chiusura + "]"
+    raise TypeError(f"valore non esportabile in JSON: {type(obj).__name__}")
+
+
+def json_bytes(obj: Any) -> bytes:
+    return (_json(obj) + "\n").encode("utf-8")
+
+
+# --------------------------------------------------------------------------
+# performance.json
+# --------------------------------------------------------------------------
+
+
+def _riga_rilevazione(azione: Azione, misura: Misura, piano: Piano, ril: Rilevazione) -> dict[str, Any]:
+    return {
+        "data": ril.data.isoformat(),
+        "tipo": ril.tipo,
+        "esempio": ril.esempio,
+        "valore": _valore(misura.valore),
+        "numeratore": None if misura.numeratore is None else _esatto(misura.numeratore),
+        "denominatore": None if misura.denominatore is None else _esatto(misura.denominatore),
+        "grado": _punti(grado_azione(azione, misura, piano.metodo, ril)),
+        "nota": misura.nota,
+    }
+
+
+def _azione(e: EsitoAzione, piano: Piano, storia: Iterable[Rilevazione]) -> dict[str, Any]:
+    a = e.azione
+    return {
+        "codice": a.codice,
+        "titolo": a.titolo,
+        "indicatore": a.indicatore,
+        "peso": _esatto(a.peso),
+        "tipo": a.tipo,
+        "verso": a.verso,
+        "target": _valore(a.target),
+        "soglia_80": _valore(a.soglia_80),
+        "soglia_60": _valore(a.soglia_60),
+        "unita": a.unita,
+        "pira": a.pira,
+        "responsabile": list(a.responsabile),
+        "valore": None if e.misura is None else _valore(e.misura.valore),
+        "grado": _punti(e.grado),
+        "stato": e.stato,
+        "nota": None if e.misura is None else e.misura.nota,
+        "rilevazioni": [
+            _riga_rilevazione(a, r.valori[a.codice], piano, r) for r in storia if a.codice in r.valori
+        ],
+    }
+
+
+def _senza_rilevazioni(piano: Piano) -> Risultati:
+    """Results before the first rilevazione: the plan with nothing scored."""
+    vuota = Rilevazione(piano=piano.anno, data=dt.date(piano.anno, 1, 1), tipo="monitoraggio", esempio=False, valori={})
+    return valuta(piano, vuota)
+
+
+def performance(progetto: Progetto, anno: int) -> dict[str, Any]:
+    """The ``performance.json`` tree (numbers as Decimal) for the plan of ``anno``."""
+    piano = progetto.piani[anno]
+    storia = sorted(progetto.rilevazioni_di(anno), key=lambda r: r.data)
+    ultima = storia[-1] if storia else None
+    ris = valuta(piano, ultima) if ultima is not None else _senza_rilevazioni(piano)
+    return {
+        "anno": piano.anno,
+        "ente": piano.ente,
+        "titolo": piano.titolo,
+        "rilevazione": None if ultima is None else ultima.data.isoformat(),
+        "tipo_rilevazione": None if ultima is None else ultima.tipo,
+        "esempio": False if ultima is None else ultima.esempio,
+        "metodo": piano.metodo,
+        "grado": _punti(ris.grado),
+        "stato": ris.stato,
+        "strutture": dict(piano.strutture),
+        "prospettive": [
+            {"id": p.id, "nome": p.prospettiva.nome, "grado": _punti(p.grado), "stato": p.stato}
+            for p in ris.prospettive
+        ],
+        "obiettivi_strategici": [
+            {
+                "codice": s.codice,
+                "titolo": s.obiettivo.titolo,
+                "indicatore": s.obiettivo.indicatore,
+                "prospettiva": s.obiettivo.prospettiva,
+                "target": None if s.target is None else _esatto(s.target),
+                "grado": _punti(s.grado),
+                "copertura": _punti(s.copertura),
+                "raggiunto": s.raggiunto,
+                "stato": s.stato,
+                "obiettivi_operativi": [
+                    {
+                        "codice": o.codice,
+                        "titolo": o.obiettivo.titolo,
+                        "indicatore": o.obiettivo.indicatore,
+                        "peso": _esatto(o.obiettivo.peso),
+                        "grado": _punti(o.grado),
+                        "copertura": _punti(o.copertura),
+                        "stato": o.stato,
+                        "azioni": [_azione(e, piano, storia) for e in o.azioni],
+                    }
+                    for o in s.operativi
+                ],
+            }
+            for s in ris.strategici()
+        ],
+    }
+
+
+# --------------------------------------------------------------------------
+# JSON Schema of performance.json
+# --------------------------------------------------------------------------
+
+_DATA = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$", "format": "date"}
+_NUMERO = {"type": "number"}
+_PUNTI = {"type": "number", "minimum": 0, "maximum": 100}
+_GRADO = {
+    "type": ["number", "null"],
+    "minimum": 0,
+    "maximum": 100,
+    "description": (
+        "Grado di raggiungimento in punti percentuali (0-100), arrotondato a 2 decimali "
+        "(metà al pari) dal valore esatto; null se non valutato."
+    ),
+}
+_COPERTURA = {
+    "type": "number",
+    "minimum": 0,
+    "maximum": 100,
+    "description": "Quota (in punti percentuali, 2 decimali) del peso dei sotto-obiettivi che hanno un grado.",
+}
+_STATO = {"enum": list(STATI), "description": "Esito in parole, secondo la regola pubblicata sul sito."}
+_TESTO_O_NULL = {"type": ["string", "null"]}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+_VALORE_QUALSIASI = {"anyOf": [_NUMERO, _DATA, {"type": "boolean"}, {"type": "null"}]}
+
+
+def _valori_per_tipo(tipo: str) -> dict[str, Any]:
+    """(target, soglia, valore) schemas for one KPI type."""
+    if tipo == "data":
+        return {"target": _DATA, "soglia": _nullable(_DATA), "valore": _nullable(_DATA)}
+    if tipo == "si_no":
+        return {"target": {"type": "boolean"}, "soglia": {"type": "null"}, "valore": {"type": "boolean"}}
+    if tipo == "qualitativo":
+        return {"target": {"type": "null"}, "soglia": {"type": "null"}, "valore": _nullable(_PUNTI)}
+    return {"target": _NUMERO, "soglia": _nullable(_NUMERO), "valore": _nullable(_NUMERO)}
+
+
+_RIGA_RILEVAZIONE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["data", "tipo", "esempio", "valore", "numeratore", "denominatore", "grado", "nota"],
+    "properties": {
+        "data": {**_DATA, "description": "Data della rilevazione."},
+        "tipo": {"enum": TIPI_RILEVAZIONE},
+        "esempio": {"type": "boolean", "description": "true se la rilevazione contiene dati illustrativi."},
+        "valore": {**_VALORE_QUALSIASI, "description": "Valore come valutato (vedi «valore» dell'azione)."},
+        "numeratore": {"type": ["number", "null"], "description": "Per un valore dato come rapporto."},
+        "denominatore": {"type": ["number", "null"], "description": "Per un valore dato come rapporto."},
+        "grado": _GRADO,
+        "nota": _TESTO_O_NULL,
+    },
+}
+
+_AZIONE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "codice", "titolo", "indicatore", "peso", "tipo", "verso", "target", "soglia_80", "soglia_60", "unita",
+        "pira", "responsabile", "valore", "grado", "stato", "nota", "rilevazioni",
+    ],
+    "properties": {
+        "codice": {"type": "string"},
+        "titolo": {"type": "string"},
+        "indicatore": {"type": "string", "description": "Indicatore (KPI) con cui si misura l'azione."},
+        "peso": {**_PUNTI, "description": "Peso dell'azione nell'obiettivo operativo, in punti percentuali."},
+        "tipo": {"enum": TIPI, "description": "Tipo di indicatore: determina il tipo di target, soglie e valori."},
+        "verso": {"enum": VERSI, "description": "crescente: più alto è meglio; decrescente: più basso (o prima) è meglio."},
+        "target": {**_VALORE_QUALSIASI, "description": "Numero (punti percentuali per «percentuale»), data ISO per «data», true per «si_no», null per «qualitativo»."},
+        "soglia_80": {**_VALORE_QUALSIASI, "description": "Valore che vale 80; null se non prevista."},
+        "soglia_60": {**_VALORE_QUALSIASI, "description": "Valore che vale 60; null se non prevista."},
+        "unita": {**_TESTO_O_NULL, "description": "Unità di misura (gg, ore, €), se indicata."},
+        "pira": {"type": "boolean", "description": "true se l'indicatore fa parte del PIRA (Piano degli indicatori e dei risultati attesi di bilancio)."},
+        "responsabile": {"type": "array", "items": {"type": "string"}, "description": "Identificativi delle strutture responsabili (vedi «strutture»); vuoto se non indicato."},
+        "valore": {**_VALORE_QUALSIASI, "description": "Valore nell'ultima rilevazione, come valutato: per un rapporto la percentuale risultante, per «qualitativo» l'esito, per «si_no» un booleano, per una scadenza non ancora rispettata (o un'azione non misurata) null."},
+        "grado": _GRADO,
+        "stato": _STATO,
+        "nota": {**_TESTO_O_NULL, "description": "Nota del valore nell'ultima rilevazione."},
+        "rilevazioni": {"type": "array", "items": _RIGA_RILEVAZIONE, "description": "Una riga per ogni rilevazione che dà un valore all'azione, dalla più vecchia; l'ultima inclusa."},
+    },
+    "allOf": [
+        {
+            "if": {"properties": {"tipo": {"const": t}}},
+            "then": {
+                "properties": {
+                    "target": s["target"],
+                    "soglia_80": s["soglia"],
+                    "soglia_60": s["soglia"],
+                    "valore": s["valore"],
+                    "rilevazioni": {"items": {"properties": {"valore": s["valore"]}}},
+                }
+            },
+        }
+        for t, s in ((t, _valori_per_tipo(t)) for t in TIPI)
+    ],
+}
+
+_OPERATIVO = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["codice", "titolo", "indicatore", "peso", "grado", "copertura", "stato", "azioni"],
+    "properties": {
+        "codice": {"type": "string"},
+        "titolo": {"type": "string"},
+        "indicatore": {"type": "string"},
+        "peso": {**_PUNTI, "description": "Peso nell'obiettivo strategico, in punti percentuali."},
+        "grado": {**_GRADO, "description": "Media delle azioni valutate pesata con il loro peso (2 decimali); null se nessuna è valutata."},
+        "copertura": _COPERTURA,
+        "stato": _STATO,
+        "azioni": {"type": "array", "items": _AZIONE},
+    },
+}
+
+_STRATEGICO = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["codice", "titolo", "indicatore", "prospettiva", "target", "grado", "copertura", "raggiunto", "stato", "obiettivi_operativi"],
+    "properties": {
+        "codice": {"type": "string"},
+        "titolo": {"type": "string"},
+        "indicatore": {"type": "string"},
+        "prospettiva": {"type": "string", "description": "id della prospettiva."},
+        "target": {"type": ["number", "null"], "minimum": 0, "maximum": 100, "description": "Target dell'anno del piano, in punti percentuali."},
+        "grado": {**_GRADO, "description": "Media degli obiettivi operativi valutati pesata con il loro peso (2 decimali); null se nessuno è valutato."},
+        "copertura": _COPERTURA,
+        "raggiunto": {"type": ["boolean", "null"], "description": "grado ≥ target, confrontati sui valori esatti; null senza grado o senza target."},
+        "stato": _STATO,
+        "obiettivi_operativi": {"type": "array", "items": _OPERATIVO},
+    },
+}
+
+SCHEMA_JSON: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "Performance: piano, rilevazioni e grado di raggiungimento",
+    "description": (
+        "Il Piano della Performance di un anno con i risultati dell'ultima rilevazione e la storia di ogni azione. "
+        "Numeri in punti percentuali (87.5 = 87,5%). «grado» e «copertura» sono arrotondati a 2 decimali "
+        "(metà al pari) dal valore esatto; pesi, target, soglie e valori sono pubblicati esatti. "
+        "Date in formato ISO (AAAA-MM-GG). Licenza CC BY 4.0."
+    ),
+    "type": "object",
+    "additionalProperties": False,
+    "required": [
+        "anno", "ente", "titolo", "rilevazione", "tipo_rilevazione", "esempio", "metodo", "grado", "stato",
+        "strutture", "prospettive", "obiettivi_strategici",
+    ],
+    "properties": {
+        "anno": {"type": "integer", "description": "Anno del piano."},
+        "ente": {"type": "string"},
+        "titolo": {"type": "string"},
+        "rilevazione": {**_nullable(_DATA), "description": "Data dell'ultima rilevazione, su cui sono calcolati i gradi; null prima della prima."},
+        "tipo_rilevazione": {"enum": [*TIPI_RILEVAZIONE, None]},
+        "esempio": {"type": "boolean", "description": "true se l'ultima rilevazione contiene dati illustrativi, non reali."},
+        "metodo": {"enum": ["fasce", "lineare"], "description": "Metodo di calcolo del grado delle azioni: fasce (100/80/60/0) o lineare (interpolato tra le soglie)."},
+        "grado": {**_GRADO, "description": "Grado dell'ente: media semplice dei gradi degli obiettivi strategici valutati (2 decimali)."},
+        "stato": _STATO,
+        "strutture": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Strutture responsabili: identificativo -> nome."},
+        "prospettive": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["id", "nome", "grado", "stato"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "nome": {"type": "string"},
+                    "grado": {**_GRADO, "description": "Media semplice dei gradi dei suoi obiettivi strategici valutati (2 decimali)."},
+                    "stato": _STATO,
+                },
+            },
+        },
+        "obiettivi_strategici": {"type": "array", "items": _STRATEGICO},
+    },
+}
+
+
+# --------------------------------------------------------------------------
+# CSV: one file per level, rows taken from the JSON tree
+# --------------------------------------------------------------------------
+
+
+def _campo(name: str, tipo: str, titolo: str, descrizione: str = "", **vincoli: Any) -> dict[str, Any]:
+    f: dict[str, Any] = {"name": name, "type": tipo, "title": titolo}
+    if descrizione:
+        f["description"] = descrizione
+    if tipo == "date":
+        f["format"] = "default"
+    if tipo == "boolean":
+        f["trueValues"] = ["true"]
+        f["falseValues"] = ["false"]
+    if vincoli:
+        f["constraints"] = vincoli
+    return f
+
+
+_PUNTI_CSV = dict(minimum=0, maximum=100)
+_DESCR_GRADO = "Punti percentuali 0-100, 2 decimali (metà al pari), punto decimale; vuoto se non valutato."
+_DESCR_VALORE = (
+    "Secondo «tipo»: numero col punto decimale (punti percentuali per «percentuale»), data AAAA-MM-GG per «data», "
+    "true/false per «si_no»; vuoto se assente."
+)
+
+_ANNO = _campo("anno", "integer", "Anno del piano", required=True)
+_RIL = _campo("rilevazione", "date", "Data della rilevazione su cui è calcolato il grado")
+_STATO_CSV = _campo("stato", "string", "Esito in parole", "Regola pubblicata sul sito.", required=True, enum=list(STATI))
+
+CAMPI: dict[str, list[dict[str, Any]]] = {
+    "prospettive": [
+        _ANNO,
+        _RIL,
+        _campo("id", "string", "Identificativo della prospettiva", required=True, unique=True),
+        _campo("nome", "string", "Nome della prospettiva", required=True),
+        _campo("grado", "number", "Grado di raggiungimento", "Media semplice degli obiettivi strategici valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
+        _STATO_CSV,
+    ],
+    "obiettivi_strategici": [
+        _ANNO,
+        _RIL,
+        _campo("prospettiva", "string", "Prospettiva", "id della prospettiva.", required=True),
+        _campo("codice", "string", "Codice dell'obiettivo strategico", required=True, unique=True),
+        _campo("titolo", "string", "Titolo", required=True),
+        _campo("indicatore", "string", "Indicatore"),
+        _campo("target", "number", "Target dell'anno", "Punti percentuali; vuoto se non indicato.", **_PUNTI_CSV),
+        _campo("grado", "number", "Grado di raggiungimento", "Media pesata degli obiettivi operativi valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
+        _campo("copertura", "number", "Copertura", "Quota del peso degli obiettivi operativi che ha un grado (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
+        _campo("raggiunto", "boolean", "Target raggiunto", "grado ≥ target sui valori esatti; vuoto senza grado o senza target."),
+        _STATO_CSV,
+    ],
+    "obiettivi_operativi": [
+        _ANNO,
+        _RIL,
+        _campo("obiettivo_strategico", "string", "Obiettivo strategico", "Codice dell'obiettivo strategico.", required=True),
+        _campo("codice", "string", "Codice dell'obiettivo operativo", required=True, unique=True),
+        _campo("titolo", "string", "Titolo", required=True),
+        _campo("indicatore", "string", "Indicatore"),
+        _campo("peso", "number", "Peso nell'obiettivo strategico", "Punti percentuali.", required=True, **_PUNTI_CSV),
+        _campo("grado", "number", "Grado di raggiungimento", "Media pesata delle azioni valutate. " + _DESCR_GRADO, **_PUNTI_CSV),
+        _campo("copertura", "number", "Copertura", "Quota del peso delle azioni che ha un grado (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
+        _STATO_CSV,
+    ],
+    "azioni": [
+        _ANNO,
+        _RIL,
+        _campo("prospettiva", "string", "Prospettiva", "id della prospettiva.", required=True),
+        _campo("obiettivo_strategico", "string", "Obiettivo strategico", "Codice.", required=True),
+        _campo("obiettivo_operativo", "string", "Obiettivo operativo", "Codice.", required=True),
+        _campo("codice", "string", "Codice dell'azione", required=True, unique=True),
+        _campo("titolo", "string", "Titolo", required=True),
+        _campo("indicatore", "string", "Indicatore (KPI)"),
+        _campo("peso", "number", "Peso nell'obiettivo operativo", "Punti percentuali.", required=True, **_PUNTI_CSV),
+        _campo("tipo", "string", "Tipo di indicatore", required=True, enum=TIPI),
+        _campo("verso", "string", "Verso", "crescente: più alto è meglio; decrescente: più basso (o prima) è meglio.", required=True, enum=VERSI),
+        _campo("target", "any", "Target", _DESCR_VALORE),
+        _campo("soglia_80", "any", "Soglia 80%", "Valore che vale 80. " + _DESCR_VALORE),
+        _campo("soglia_60", "any", "Soglia 60%", "Valore che vale 60. " + _DESCR_VALORE),
+        _campo("unita", "string", "Unità di misura"),
+        _campo("pira", "boolean", "Indicatore PIRA", required=True),
+        _campo("responsabile", "string", "Strutture responsabili", "Identificativi separati da «; »; vuoto se non indicato."),
+        _campo("responsabile_nome", "string", "Strutture responsabili (nomi)", "Nomi separati da «; »."),
+        _campo("valore", "any", "Valore nell'ultima rilevazione", "Come valutato (rapporto: la percentuale; qualitativo: l'esito). " + _DESCR_VALORE),
+        _campo("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
+        _STATO_CSV,
+        _campo("nota", "string", "Nota del valore"),
+    ],
+    "rilevazioni": [
+        _ANNO,
+        _campo("azione", "string", "Codice dell'azione", required=True),
+        _campo("data", "date", "Data della rilevazione", required=True),
+        _campo("tipo", "string", "Tipo di rilevazione", required=True, enum=TIPI_RILEVAZIONE),
+        _campo("esempio", "boolean", "Dati di esempio", "true se la rilevazione contiene dati illustrativi.", required=True),
+        _campo("valore", "any", "Valore", "Come valutato; vuoto per una scadenza non ancora rispettata. " + _DESCR_VALORE),
+        _campo("numeratore", "number", "Numeratore", "Per un valore dato come rapporto."),
+        _campo("denominatore", "number", "Denominatore", "Per un valore dato come rapporto."),
+        _campo("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
+        _campo("nota", "string", "Nota"),
+    ],
+}
+
+#: CSV resources in publication order: name -> (title, description, primary key, foreign keys).
+RISORSE_CSV: dict[str, tuple[str, str, list[str], list[dict[str, Any]]]] = {
+    "prospettive": ("Prospettive", "Grado di ogni prospettiva nell'ultima rilevazione.", ["id"], []),
+    "obiettivi_strategici": (
+        "Obiettivi strategici",
+        "Target dell'anno, grado, copertura e raggiungimento di ogni obiettivo strategico nell'ultima rilevazione.",
+        ["codice"],
+        [{"fields": "prospettiva", "reference": {"resource": "prospettive", "fields": "id"}}],
+    ),
+    "obiettivi_operativi": (
+        "Obiettivi operativi",
+        "Peso, grado e copertura di ogni obiettivo operativo nell'ultima rilevazione.",
+        ["codice"],
+        [{"fields": "obiettivo_strategico", "reference": {"resource": "obiettivi_strategici", "fields": "codice"}}],
+    ),
+    "azioni": (
+        "Azioni",
+        "Ogni azione del piano con indicatore, target, soglie, valore e grado nell'ultima rilevazione.",
+        ["codice"],
+        [{"fields": "obiettivo_operativo", "reference": {"resource": "obiettivi_operativi", "fields": "codice"}}],
+    ),
+    "rilevazioni": (
+        "Rilevazioni",
+        "Storia dei valori: una riga per azione e rilevazione che le dà un valore, dalla più vecchia.",
+        ["azione", "data"],
+        [{"fields": "azione", "reference": {"resource": "azioni", "fields": "codice"}}],
+    ),
+}
+
+
+def _cella(v: Any) -> str:
+    if v is None:
+        return ""
+    if v is True:
+        return "true"
+    if v is False:
+        return "false"
+    if isinstance(v, Decimal):
+        return _testo_numero(v)
+    return str(v)
+
+
+def _righe(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+    """CSV rows per resource, read off the JSON tree (so both say the same)."""
+    base = {"anno": doc["anno"], "rilevazione": doc["rilevazione"]}
+    righe: dict[str, list[dict[str, Any]]] = {k: [] for k in RISORSE_CSV}
+    for p in doc["prospettive"]:
+        righe["prospettive"].append({**base, **p})
+    for s in doc["obiettivi_strategici"]:
+        righe["obiettivi_strategici"].append({**base, **s})
+        for o in s["obiettivi_operativi"]:
+            righe["obiettivi_operativi"].append({**base, "obiettivo_strategico": s["codice"], **o})
+            for a in o["azioni"]:
+                righe["azioni"].append(
+                    {
+                        **base,
+                        "prospettiva": s["prospettiva"],
+                        "obiettivo_strategico": s["codice"],
+                        "obiettivo_operativo": o["codice"],
+                        **a,
+                        "responsabile": "; ".join(a["responsabile"]),
+                        "responsabile_nome": "; ".join(strutture.get(r, r) for r in a["responsabile"]),
+                    }
+                )
+                for r in a["rilevazioni"]:
+                    righe["rilevazioni"].append({"anno": doc["anno"], "azione": a["codice"], **r})
+    return righe
+
+
+def _csv_bytes(campi: list[dict[str, Any]], righe: Iterable[Mapping[str, Any]]) -> bytes:
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    nomi = [c["name"] for c in campi]
+    w.writerow(nomi)
+    for r in righe:
+        w.writerow([_cella(r.get(n)) for n in nomi])
+    return buf.getvalue().encode("utf-8")
+
+
+def csv_files(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, bytes]:
+    righe = _righe(doc, strutture)
+    return {f"{nome}.csv": _csv_bytes(CAMPI[nome], righe[nome]) for nome in RISORSE_CSV}
+
+
+# --------------------------------------------------------------------------
+# datapackage.json
+# --------------------------------------------------------------------------
+
+
+def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
+    """The Frictionless Data Package descriptor for one plan year.
+
+    Profile ``data-package`` (not ``tabular-data-package``): the JSON file is
+    a resource too and is not a table; every CSV resource is a
+    ``tabular-data-resource`` with its Table Schema. The JSON Schema file is
+    named in the JSON resource's description, not listed as a resource:
+    Frictionless would read a ``*.schema.json`` path as a Table Schema.
+    No ``created`` stamp
+    (it would come from the clock and break byte-identical rebuilds).
+    """
+    risorse: list[dict[str, Any]] = [
+        {
+            "name": "performance",
+            "path": FILE_JSON,
+            "profile": "data-resource",
+            "title": "Piano e risultati (JSON)",
+            "description": (
+                "Tutto il piano con il grado dell'ultima rilevazione e la storia di ogni azione; "
+                f"struttura descritta dal JSON Schema {FILE_SCHEMA}."
+            ),
+            "format": "json",
+            "mediatype": "application/json",
+            "encoding": "utf-8",
+        },
+    ]
+    for nome, (titolo, descrizione, chiave, esterne) in RISORSE_CSV.items():
+        schema: dict[str, Any] = {"fields": CAMPI[nome], "missingValues": [""], "primaryKey": chiave}
+        if esterne:
+            schema["foreignKeys"] = [dict(fk) for fk in esterne]
+        risorse.append(
+            {
+                "name": nome,
+                "path": f"{nome}.csv",
+                "profile": "tabular-data-resource",
+                "title": titolo,
+                "description": descrizione,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "dialect": {"delimiter": ",", "lineTerminator": "\r\n", "quoteChar": '"', "doubleQuote": True, "header": True},
+                "schema": schema,
+            }
+        )
+    esempio = " Contiene dati di esempio, non rilevazioni reali." if doc["esempio"] else ""
+    rilevazione = f"ultima rilevazione: {doc['rilevazione']} ({doc['tipo_rilevazione']})" if doc["rilevazione"] else "nessuna rilevazione"
+    return {
+        "profile": "data-package",
+        "name": f"performance-{piano.anno}",
+        "title": f"{piano.titolo} — {piano.ente}",
+        "description": (
+            f"Obiettivi, indicatori, target e grado di raggiungimento del {piano.titolo} ({rilevazione}). "
+            "Numeri in punti percentuali col punto decimale; gradi e coperture arrotondati a 2 decimali "
+            f"(metà al pari); date AAAA-MM-GG; CSV in UTF-8, RFC 4180.{esempio}"
+        ),
+        "keywords": ["performance", "piano della performance", "relazione sulla performance", "PIAO", "trasparenza"],
+        "licenses": [dict(LICENZA)],
+        "resources": risorse,
+    }
+
+
+# --------------------------------------------------------------------------
+# All files
+# --------------------------------------------------------------------------
+
+
+def files_anno(progetto: Progetto, anno: int) -> dict[str, bytes]:
+    """The open-data files of one plan year, by file name."""
+    piano = progetto.piani[anno]
+    doc = performance(progetto, anno)
+    files = {FILE_JSON: json_bytes(doc), FILE_SCHEMA: json_bytes(SCHEMA_JSON)}
+    files.update(csv_files(doc, piano.strutture))
+    files[FILE_DATAPACKAGE] = json_bytes(datapackage(piano, doc))
+    return files
+
+
+def export_files(progetto: Progetto) -> dict[str, bytes]:
+    """Every open-data file of every plan: relative path -> content (pure)."""
+    out: dict[str, bytes] = {}
+    for anno in sorted(progetto.piani):
+        for nome, data in files_anno(progetto, anno).items():
+            out[f"{CARTELLA}/{anno}/{nome}"] = data
+    return dict(sorted(out.items()))
+
+
+def _percorso_sicuro(rel: str) -> PurePosixPath:
+    p = PurePosixPath(rel)
+    if p.is_absolute() or ".." in p.parts or not p.parts:
+        raise ValueError(f"percorso non valido per l'esportazione: {rel!r}")
+    return p
+
+
+def scrivi(files: Mapping[str, bytes], out: Path) -> list[str]:
+    """Write ``files`` under ``out``; return the paths whose content changed.
+
+    Unchanged files are not touched (their mtime stays, so rsync and caches
+    see no change). Changed files are written to a temporary directory inside
+    ``out`` first, then moved into place with :func:`os.replace` (atomic per
+    file on one filesystem): a reader never sees a half-written file, and a
+    failure while writing leaves the old files in place. Files that are no
+    longer produced are left alone.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    cambiati = []
+    for rel, data in sorted(files.items()):
+        dest = out / _percorso_sicuro(rel)
+        try:
+            if dest.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        cambiati.append(rel)
+    if not cambiati:
+        return []
+    tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out))
+    try:
+        for rel in cambiati:
+            t = tmp / _percorso_sicuro(rel)
+            t.parent.mkdir(parents=True, exist_ok=True)
+            t.write_bytes(files[rel])
+        for rel in cambiati:
+            dest = out / _percorso_sicuro(rel)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp / _percorso_sicuro(rel), dest)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return cambiati
