@@ -269,13 +269,13 @@ _VALORE_QUALSIASI = {"anyOf": [_NUMERO, _DATA, {"type": "boolean"}, {"type": "nu
 
 def _valori_per_tipo(tipo: str) -> dict[str, Any]:
     """(target, soglia, valore) schemas for one KPI type."""
-    if tipo == "data":
+    if tipo == "data":  # a deadline not met yet has no value, even in a history row
         return {"target": _DATA, "soglia": _nullable(_DATA), "valore": _nullable(_DATA)}
     if tipo == "si_no":
         return {"target": {"type": "boolean"}, "soglia": {"type": "null"}, "valore": {"type": "boolean"}}
     if tipo == "qualitativo":
-        return {"target": {"type": "null"}, "soglia": {"type": "null"}, "valore": _nullable(_PUNTI)}
-    return {"target": _NUMERO, "soglia": _nullable(_NUMERO), "valore": _nullable(_NUMERO)}
+        return {"target": {"type": "null"}, "soglia": {"type": "null"}, "valore": _PUNTI}
+    return {"target": _NUMERO, "soglia": _nullable(_NUMERO), "valore": _NUMERO}
 
 
 _RIGA_RILEVAZIONE = {
@@ -328,7 +328,7 @@ _AZIONE = {
                     "target": s["target"],
                     "soglia_80": s["soglia"],
                     "soglia_60": s["soglia"],
-                    "valore": s["valore"],
+                    "valore": _nullable(s["valore"]),  # null also when not measured
                     "rilevazioni": {"items": {"properties": {"valore": s["valore"]}}},
                 }
             },
