@@ -65,7 +65,9 @@ def format_text(diagnostics: Iterable[Diagnostic], line_of: LineSource) -> str:
         if src is not None:
             gutter = str(d.pos.line)
             pad = " " * len(gutter)
-            shown = src.expandtabs(1)
+            # A TAB is shown as «→» (one column, like the parser counts it):
+            # invisible otherwise, and often the very problem reported.
+            shown = src.replace("\t", "→")
             caret_col = min(max(d.pos.col, 1), len(shown) + 1)
             out.append(f"  {gutter} | {shown}")
             out.append(f"  {pad} | {' ' * (caret_col - 1)}^")

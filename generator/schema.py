@@ -41,25 +41,33 @@ class _Strict(BaseModel):
 def _text(value: Any) -> str:
     # Titles like `2021` or `4.0` arrive as numbers: accept their text.
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
-        raise PydanticCustomError("testo", "deve essere un testo, trovato {found}", {"found": describe(value)})
+        if isinstance(value, bool):
+            hint = 'racchiudi il testo tra virgolette doppie: `{campo}: "…"`'
+        elif value is None:
+            hint = "scrivi il testo dopo i due punti, sulla stessa riga: `{campo}: …`"
+        else:
+            hint = "scrivi il testo sulla stessa riga, dopo i due punti: `{campo}: …` (tra virgolette doppie se contiene «: » o inizia con «-», «[» o «{»)"
+        raise PydanticCustomError("testo", "deve essere un testo, trovato {found}", {"found": describe(value), "hint": hint})
     text = str(value)
     if not text.strip():
-        raise PydanticCustomError("testo_vuoto", "il testo è vuoto", {})
+        raise PydanticCustomError("testo_vuoto", "il testo è vuoto", {"hint": "scrivi il testo tra le virgolette, oppure togli la riga se il campo è facoltativo"})
     return text
 
 
 def _code(value: Any) -> str:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        read = (format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)).replace(".", ",")
+        as_number = f"il numero {read}" if read != str(value) else "un numero"
         raise PydanticCustomError(
             "codice_non_quotato",
-            "il codice {found} è scritto senza virgolette e viene letto come numero",
-            {"found": str(value), "hint": f'scrivi il codice tra virgolette: `"{value}"`'},
+            "il codice {found} è scritto senza virgolette: YAML lo legge come {number}",
+            {"found": str(value), "number": as_number, "hint": f'scrivi il codice tra virgolette doppie: `codice: "{value}"`'},
         )
     if not isinstance(value, str) or not CODE_RE.match(value):
         raise PydanticCustomError(
             "codice",
             "codice non valido {found}",
-            {"found": describe(value), "hint": 'un codice è fatto di numeri separati da punti, ad esempio `"1.2.3"`'},
+            {"found": describe(value), "hint": 'un codice è fatto di numeri (senza zeri iniziali) separati da punti, tra virgolette: ad esempio `codice: "1.2.3"`'},
         )
     return value
 
@@ -83,7 +91,7 @@ def _percent(value: Any) -> Decimal:
         raise PydanticCustomError(
             "percentuale",
             "deve essere una percentuale, trovato {found}",
-            {"found": describe(value), "hint": "scrivi ad esempio `60%`"},
+            {"found": describe(value), "hint": "scrivi la percentuale in cifre, ad esempio `{campo}: 60%`"},
         )
     return parsed
 

@@ -37,8 +37,10 @@ Loc = tuple[str | int, ...]
 KEY = "\x00key"
 
 _TAG = "tag:yaml.org,2002:"
-_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9_]*)$")
+_INT_RE = re.compile(r"^[-+]?[0-9][0-9_]*$")  # YAML 1.2 core: 010 is ten
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+#: The YAML 1.2 core schema scalars (plus dates): every other tag is refused.
+_SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "null", "bool", "int", "float", "timestamp"))
 
 
 @dataclass(slots=True)
@@ -92,7 +94,10 @@ def read_text(path: Path, display: str) -> str:
     except UnicodeDecodeError as err:
         before = raw[: err.start]
         line = before.count(b"\n") + 1
-        col = err.start - (before.rfind(b"\n") + 1) + 1
+        # columns count characters, like everywhere else: decode the valid
+        # start of the line (it is valid: this is the first bad byte)
+        line_start = before.rfind(b"\n") + 1
+        col = len(raw[line_start : err.start].decode("utf-8-sig")) + 1
         raise SourceError(
             [
                 Diagnostic(
@@ -138,68 +143,174 @@ def load(path: Path, display: str | None = None) -> Document:
 
 # --------------------------------------------------------------------------
 # syntax errors
+#
+# ruamel's messages are English and name the symptom where the parser gave up
+# ("did not find expected key"); staff need the cause, in Italian, on the line
+# where it is. The common causes (a TAB, a shifted line, an unclosed quote or
+# bracket, an unquoted «: ») are recognised from the error and the text.
 
+_PREFIX = "sintassi YAML: "
 
 _PROBLEMS: list[tuple[str, str, str]] = [
     (
-        "tab",
-        "carattere di tabulazione (TAB) nel rientro",
-        "YAML accetta solo spazi per il rientro: sostituisci il TAB con due spazi",
-    ),
-    (
-        "mapping values are not allowed",
-        "struttura non valida: due punti «:» inattesi",
-        "se il testo contiene «: » racchiudilo tra virgolette, altrimenti controlla il rientro",
-    ),
-    (
-        "did not find expected key",
-        "rientro non valido: atteso un nuovo campo allo stesso livello",
-        "allinea il campo agli altri dello stesso elenco (stesso numero di spazi)",
-    ),
-    (
-        "did not find expected '-' indicator",
-        "rientro non valido in un elenco",
-        "ogni elemento dell'elenco inizia con «- » allineato agli altri",
-    ),
-    (
-        "found character that cannot start any token",
-        "carattere non ammesso all'inizio di un valore",
-        "racchiudi il valore tra virgolette, ad esempio `titolo: \"@testo\"`",
-    ),
-    (
-        "found unexpected end of stream",
-        "il file finisce prima del previsto (virgolette o parentesi non chiuse?)",
-        "chiudi le virgolette o le parentesi aperte",
-    ),
-    (
         "found unknown escape character",
-        "sequenza di escape non valida tra virgolette doppie",
-        "usa le virgolette semplici ' ' oppure raddoppia la barra rovesciata \\\\",
+        "sequenza non valida dopo la barra rovesciata «\\» tra virgolette doppie",
+        "usa le virgolette semplici ('testo') oppure raddoppia la barra rovesciata: \\\\",
     ),
     (
         "found undefined alias",
-        "riferimento (alias) non definito",
-        "definisci l'ancora «&nome» prima di usare «*nome», o scrivi il valore per esteso",
+        "riferimento «*» a un'ancora non definita",
+        "scrivi il valore per esteso al posto del riferimento",
+    ),
+    (
+        "found character that cannot start any token",
+        "un valore non può iniziare con questo carattere",
+        'racchiudi il valore tra virgolette doppie, ad esempio `titolo: "@testo"`',
     ),
 ]
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _key_col(line: str) -> int:
+    """0-based column where the first key of ``line`` starts (after any «- »)."""
+    col = _indent(line)
+    while line.startswith("- ", col):
+        col += 2
+        col += _indent(line[col:])
+    return col
+
+
+def _previous_content(lines: list[str], line: int) -> int | None:
+    """1-based number of the last non-blank, non-comment line before ``line``."""
+    for n in range(line - 1, 0, -1):
+        stripped = lines[n - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            return n
+    return None
+
+
+def _open_quote(text: str, before_line: int) -> tuple[int, int] | None:
+    """Where a quote left open starts: a quoted scalar spanning lines, before the error.
+
+    Staff never write multi-line quoted texts on purpose; when parsing fails
+    after one, the missing closing quote is by far the likeliest cause.
+    """
+    found = None
+    try:
+        for tok in YAML(typ="safe", pure=True).scan(io.StringIO(text)):
+            style = getattr(tok, "style", None)
+            if style in ('"', "'") and tok.end_mark.line > tok.start_mark.line:
+                if tok.start_mark.line + 1 <= before_line:
+                    found = (tok.start_mark.line + 1, tok.start_mark.column + 1)
+            if tok.start_mark.line + 1 > before_line:
+                break
+    except MarkedYAMLError:
+        pass
+    return found
 
 
 def _syntax_diagnostic(err: MarkedYAMLError, display: str, text: str) -> Diagnostic:
     mark = err.problem_mark or err.context_mark
     line = (mark.line + 1) if mark else 1
     col = (mark.column + 1) if mark else 1
-    problem = f"{err.problem or ''} {err.context or ''}".lower()
+    problem = (err.problem or "").lower()
+    context = (err.context or "").lower()
     lines = text.splitlines()
     src = lines[line - 1] if 0 < line <= len(lines) else ""
-    if "\t" in src and "tab" not in problem and src[: len(src) - len(src.lstrip())].count("\t"):
-        problem = "tab " + problem
-        col = src.index("\t") + 1
+
+    def diag(ln: int, cl: int, message: str, hint: str) -> Diagnostic:
+        return Diagnostic(Pos(display, ln, cl), _PREFIX + message, hint)
+
+    leading = src[: len(src) - len(src.lstrip(" \t"))]
+    if "\t" in leading or "tab character" in problem:
+        tab = src.find("\t")
+        return diag(
+            line,
+            tab + 1 if tab >= 0 else col,
+            "carattere di tabulazione (TAB) nel rientro",
+            "YAML accetta solo spazi: cancella il TAB e rientra la riga con la barra spaziatrice, "
+            "allineandola alle altre dello stesso livello",
+        )
+    if "quoted scalar" in context and err.context_mark is not None:
+        return diag(
+            err.context_mark.line + 1,
+            err.context_mark.column + 1,
+            "virgolette aperte e mai chiuse",
+            "chiudi le virgolette alla fine del testo, sulla stessa riga: `nota: \"testo\"`",
+        )
+    quote = _open_quote(text, line)
+    if quote is not None:
+        return diag(
+            *quote,
+            "virgolette aperte e non chiuse su questa riga",
+            "chiudi le virgolette alla fine del testo, sulla stessa riga: `nota: \"testo\"`",
+        )
+    if "did not find expected ','" in problem and err.context_mark is not None:
+        closing = "]" if "sequence" in context else "}"
+        opening = "[" if closing == "]" else "{"
+        return diag(
+            err.context_mark.line + 1,
+            err.context_mark.column + 1,
+            f"parentesi «{opening}» aperta e non chiusa",
+            f"chiudi la parentesi con «{closing}» sulla stessa riga, e separa gli elementi con virgole",
+        )
+    first = _indent(src) + 1
+    if "mapping values are not allowed" in problem:
+        colon = src.find(": ", first - 1)
+        if colon < 0 and src.rstrip().endswith(":"):
+            colon = len(src.rstrip()) - 1
+        prev = _previous_content(lines, line)
+        if colon >= 0 and colon + 1 == col:
+            if prev is not None and _indent(src) > _key_col(lines[prev - 1]):
+                key = src.strip().split(":")[0]
+                return diag(
+                    line,
+                    first,
+                    f"rientro non valido: «{key}» ha più spazi davanti del campo alla riga {prev}",
+                    f"allinea «{key}:» agli altri campi dello stesso gruppo (stesso numero di spazi)",
+                )
+        return diag(
+            line,
+            col,
+            "due punti «:» inattesi in un valore",
+            'se il testo contiene «: » racchiudilo tra virgolette doppie (`titolo: "Piano: attuazione"`); '
+            "altrimenti controlla il rientro della riga",
+        )
+    if "did not find expected key" in problem or "did not find expected '-'" in problem:
+        if col == first:
+            prev = _previous_content(lines, line)
+            where = f" alla riga {prev}" if prev else ""
+            return diag(
+                line,
+                col,
+                "rientro non valido: la riga non è allineata con quelle dello stesso gruppo",
+                f"allinea la riga ai campi dello stesso livello (stesso numero di spazi del gruppo{where}); "
+                "gli elementi di un elenco iniziano con «- » allineati tra loro",
+            )
+        return diag(
+            line,
+            col,
+            "testo inatteso dopo il valore",
+            "se il valore contiene virgolette o «: », racchiudilo tutto tra virgolette doppie "
+            "e raddoppia gli apostrofi tra virgolette semplici (`'l''ente'`)",
+        )
+    if "end of stream" in problem:
+        return diag(
+            line,
+            col,
+            "il file finisce prima del previsto",
+            "chiudi le virgolette o le parentesi lasciate aperte",
+        )
     for needle, message, hint in _PROBLEMS:
         if needle in problem:
-            return Diagnostic(Pos(display, line, col), f"errore di sintassi YAML: {message}", hint)
-    return Diagnostic(
-        Pos(display, line, col),
-        f"errore di sintassi YAML: {err.problem or err.context}",
+            return diag(line, col, message, hint)
+    return diag(
+        line,
+        col,
+        f"{err.problem or err.context} (messaggio del lettore YAML)",
         "controlla rientri, due punti e virgolette su questa riga e su quella precedente",
     )
 
@@ -216,6 +327,7 @@ class _Builder:
         self.positions: dict[Loc, Pos] = {}
         self.plain_numbers: set[Loc] = set()
         self.errors: list[Diagnostic] = []
+        self.collections: set[int] = set()
 
     def _pos(self, node: Node) -> Pos:
         m = node.start_mark
@@ -223,11 +335,42 @@ class _Builder:
 
     def build(self, node: Node, loc: Loc) -> Any:
         self.positions[loc] = self._pos(node)
-        if isinstance(node, MappingNode):
-            return self._mapping(node, loc)
-        if isinstance(node, SequenceNode):
+        if isinstance(node, (MappingNode, SequenceNode)):
+            # An alias is the very same node object again. Expanding aliases of
+            # collections lets a few lines grow into millions of values (the
+            # "billion laughs"), and the copies would point at the anchor's
+            # lines: neither helps a plan, so they are refused.
+            if id(node) in self.collections:
+                # The node keeps only the anchor's marks: point at the key
+                # that holds the alias when there is one.
+                self.errors.append(
+                    Diagnostic(
+                        self.positions.get(loc + (KEY,)) or self._pos(node),
+                        "i riferimenti «*nome» a gruppi o elenchi non sono ammessi",
+                        "scrivi i campi per esteso: il file deve essere leggibile da chiunque",
+                    )
+                )
+                return None
+            self.collections.add(id(node))
+            expected = _TAG + ("map" if isinstance(node, MappingNode) else "seq")
+            if node.tag != expected:
+                self._bad_tag(node)
+                return None
+            if isinstance(node, MappingNode):
+                return self._mapping(node, loc)
             return [self.build(child, loc + (i,)) for i, child in enumerate(node.value)]
         return self._scalar(node, loc)
+
+    def _bad_tag(self, node: Node) -> None:
+        tag = node.tag
+        shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
+        self.errors.append(
+            Diagnostic(
+                self._pos(node),
+                f"etichetta YAML «{shown}» non ammessa",
+                "togli l'etichetta che inizia con «!»: i file contengono solo testi, numeri, date, elenchi e gruppi di campi",
+            )
+        )
 
     def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -255,7 +398,7 @@ class _Builder:
                     Diagnostic(
                         key_pos,
                         f"chiave «{key}» ripetuta (già presente alla riga {first.line})",
-                        "ogni chiave può comparire una sola volta: elimina o rinomina uno dei due",
+                        f"ogni chiave compare una sola volta nello stesso gruppo: tieni una sola delle due righe (riga {first.line} o riga {key_pos.line})",
                     )
                 )
                 continue
@@ -267,6 +410,9 @@ class _Builder:
 
     def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
         tag, text = node.tag, node.value
+        if tag not in _SCALAR_TAGS:
+            self._bad_tag(node)
+            return text
         quoted = bool(getattr(node, "style", None))
         if quoted or tag == _TAG + "str":
             return text
@@ -279,7 +425,7 @@ class _Builder:
             clean = text.replace("_", "")
             if _INT_RE.match(text):
                 return int(clean)
-            return text  # octal/hex/etc.: keep the text, the schema rejects it
+            return text  # 0o17, 0x1F: keep the text, the checks reject it as "not a number"
         if tag == _TAG + "float":
             self.plain_numbers.add(loc)
             try:
@@ -292,20 +438,21 @@ class _Builder:
                 try:
                     return dt.date.fromisoformat(text)
                 except ValueError:
-                    pass
+                    self.errors.append(
+                        Diagnostic(
+                            self._pos(node),
+                            f"data impossibile «{text}»: quel giorno non esiste nel calendario",
+                            "controlla giorno e mese (formato AAAA-MM-GG), ad esempio `2021-06-30`",
+                        )
+                    )
+                    return text
             self.errors.append(
                 Diagnostic(
                     self._pos(node),
-                    f"data non valida «{text}»",
+                    f"data non valida «{text}»: qui si scrive solo il giorno, senza ora",
                     "scrivi la data nel formato AAAA-MM-GG, ad esempio `2021-06-30`",
                 )
             )
             return text
-        self.errors.append(
-            Diagnostic(
-                self._pos(node),
-                f"etichetta YAML «{tag}» non ammessa",
-                "togli l'etichetta che inizia con «!»: i file contengono solo testi, numeri e date",
-            )
-        )
+        self._bad_tag(node)
         return text

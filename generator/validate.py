@@ -69,7 +69,7 @@ def check_project(root: Path) -> Esito:
     """Check every plan and measurement file under ``root``."""
     checker = _Checker(root)
     progetto = checker.run()
-    return Esito(progetto if not any(d.is_error for d in checker.diags) else None, checker.diags)
+    return Esito(progetto if not checker.n_errors else None, checker.diags)
 
 
 def load_project(root: Path, strict: bool = False) -> Progetto:
@@ -87,7 +87,7 @@ def line_reader(root: Path):
     def line_of(file: str, line: int) -> str | None:
         if file not in cache:
             try:
-                cache[file] = (root / file).read_bytes().decode("utf-8", "replace").splitlines()
+                cache[file] = (root / file).read_bytes().decode("utf-8-sig", "replace").splitlines()
             except OSError:
                 cache[file] = []
         lines = cache[file]
@@ -156,8 +156,15 @@ def interpret(tipo: str, raw: Any, anno: int, campo: str, deadline_names: bool =
             value = month_deadline(raw, anno)
             if value is not None:
                 return value
-        example = "2021-05-31` oppure `maggio" if deadline_names else "2021-06-10"
-        return Problema(f"«{campo}» deve essere una data, trovato {found}", f"scrivi ad esempio `{campo}: {example}`")
+        if not deadline_names:
+            return Problema(
+                f"«{campo}» deve essere una data AAAA-MM-GG, trovato {found}",
+                f"scrivi ad esempio `{campo}: {anno}-06-10`",
+            )
+        guess = _suggest(raw.strip().lower(), MESI) if isinstance(raw, str) else None
+        hint = f"forse intendevi «{guess}»? " if guess else ""
+        hint += f"Scrivi una data, ad esempio `{campo}: {anno}-06-30`, oppure il nome del mese, ad esempio `{campo}: giugno` (= 30 giugno {anno})"
+        return Problema(f"«{campo}» deve essere una data (AAAA-MM-GG) o il nome di un mese, trovato {found}", hint)
     if tipo == "si_no":
         if isinstance(raw, bool):
             return raw
@@ -171,7 +178,7 @@ def interpret(tipo: str, raw: Any, anno: int, campo: str, deadline_names: bool =
 # pydantic errors -> diagnostics
 
 _TYPE_NAMES = {
-    "bool_type": ("vero o falso", "scrivi `{f}: true` oppure `{f}: false`"),
+    "bool_type": ("true (sì) o false (no)", "scrivi `{f}: true` per sì oppure `{f}: false` per no (qui «si» e «no» non valgono)"),
     "int_type": ("un numero intero", "scrivi ad esempio `{f}: 2021`"),
     "int_parsing": ("un numero intero", "scrivi ad esempio `{f}: 2021`"),
     "int_from_float": ("un numero intero", "togli i decimali"),
@@ -245,6 +252,28 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+_OWNERS = {
+    "azioni": "nell'azione",
+    "obiettivi_operativi": "nell'obiettivo operativo",
+    "obiettivi_strategici": "nell'obiettivo strategico",
+    "prospettive": "nella prospettiva",
+}
+
+
+def _owner(doc: Document, loc: Loc) -> str:
+    """" nell'azione «1.1.2»": which object a message is about, in a long file."""
+    if len(loc) < 2 or not isinstance(loc[-1], int) or loc[-2] not in _OWNERS:
+        return ""
+    node: Any = doc.data
+    for part in loc:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return ""
+    name = node.get("codice", node.get("id")) if isinstance(node, dict) else None
+    return f" {_OWNERS[str(loc[-2])]} «{name}»" if isinstance(name, str) else ""
+
+
 def _suggest(word: str, options: Iterable[str]) -> str | None:
     match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     return match[0] if match else None
@@ -261,25 +290,28 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
         found = S.describe(e.get("input"))
         if kind == "missing":
             example = _EXAMPLES.get(f, "…")
-            out.append(Diagnostic(doc.pos(loc[:-1]), f"manca il campo obbligatorio «{f}»", f"aggiungi `{f}: {example}`"))
+            out.append(
+                Diagnostic(
+                    doc.pos(loc[:-1]),
+                    f"manca il campo obbligatorio «{f}»{_owner(doc, loc[:-1])}",
+                    f"aggiungi `{f}: {example}` insieme agli altri campi",
+                )
+            )
         elif kind == "extra_forbidden":
             allowed = _fields_at(model, loc[:-1])
-            guess = _suggest(f, allowed)
+            guess = _suggest(f, allowed) or _suggest(f.lower(), allowed)
             hint = (
-                f"forse intendevi «{guess}»?"
+                f"forse intendevi «{guess}»? I nomi dei campi si scrivono in minuscolo, come nella guida"
                 if guess
                 else ("i campi ammessi qui sono: " + ", ".join(allowed) if allowed else "togli il campo")
             )
-            out.append(Diagnostic(doc.key_pos(loc), f"campo sconosciuto «{f}»", hint))
+            out.append(Diagnostic(doc.key_pos(loc), f"chiave sconosciuta «{f}»{_owner(doc, loc[:-1])}", hint))
         elif kind == "literal_error":
-            expected = str(ctx.get("expected", "")).replace("'", "")
-            out.append(
-                Diagnostic(
-                    doc.pos(loc),
-                    f"valore non ammesso {found} per «{f}»",
-                    f"valori ammessi: {expected.replace(' or ', ', ')}",
-                )
-            )
+            options = [o.strip().strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+            guess = _suggest(str(e.get("input")).lower(), options) if isinstance(e.get("input"), str) else None
+            hint = f"forse intendevi «{guess}»? " if guess else ""
+            hint += "Valori ammessi: " + ", ".join(options)
+            out.append(Diagnostic(doc.pos(loc), f"valore non ammesso {found} per «{f}»", hint))
         elif kind == "too_short":
             out.append(Diagnostic(doc.pos(loc), f"l'elenco «{f}» è vuoto", "aggiungi almeno un elemento"))
         elif kind == "string_pattern_mismatch":
@@ -297,7 +329,8 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
             msg = e["msg"]
             if msg.startswith("deve") or msg.startswith("il testo"):
                 msg = f"«{f}» {msg}" if msg.startswith("deve") else f"«{f}»: {msg}"
-            out.append(Diagnostic(doc.pos(loc), msg, str(ctx.get("hint", f"scrivi un valore per «{f}»"))))
+            hint = str(ctx.get("hint", f"scrivi un valore per «{f}»")).replace("{campo}", f)
+            out.append(Diagnostic(doc.pos(loc), msg, hint))
         else:
             out.append(Diagnostic(doc.pos(loc), f"valore non valido per «{f}»: {e['msg']}", "controlla il valore"))
     return out
@@ -311,12 +344,22 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
 class _Checker:
     root: Path
     diags: list[Diagnostic] = field(default_factory=list)
+    #: running count of errors, and the files that have any: asking these is
+    #: O(1), rescanning ``diags`` per object was quadratic on big plans.
+    n_errors: int = 0
+    files_with_errors: set[str] = field(default_factory=set)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.diags.append(diagnostic)
+        if diagnostic.is_error:
+            self.n_errors += 1
+            self.files_with_errors.add(diagnostic.pos.file)
 
     def error(self, pos: Pos, message: str, hint: str = "") -> None:
-        self.diags.append(Diagnostic(pos, message, hint))
+        self.add(Diagnostic(pos, message, hint))
 
     def warn(self, pos: Pos, message: str, hint: str = "") -> None:
-        self.diags.append(Diagnostic(pos, message, hint, "avviso"))
+        self.add(Diagnostic(pos, message, hint, "avviso"))
 
     # -- files ---------------------------------------------------------------
 
@@ -331,7 +374,8 @@ class _Checker:
         try:
             doc = load(path, display)
         except SourceError as err:
-            self.diags.extend(err.diagnostics)
+            for d in err.diagnostics:
+                self.add(d)
             return None
         if not isinstance(doc.data, dict):
             self.error(doc.pos(()), "il file deve contenere un gruppo di campi «nome: valore»", "vedi la guida: il file inizia con `anno:` o `piano:`")
@@ -339,7 +383,8 @@ class _Checker:
         try:
             parsed = model.model_validate(doc.data)
         except ValidationError as err:
-            self.diags.extend(shape_diagnostics(err, doc, model))
+            for d in shape_diagnostics(err, doc, model):
+                self.add(d)
             return None
         return doc, parsed
 
@@ -383,7 +428,6 @@ class _Checker:
     # -- plan ----------------------------------------------------------------
 
     def _piano(self, doc: Document, y: S.PianoYaml) -> Piano | None:
-        before = len([d for d in self.diags if d.is_error])
         P = doc.pos
         stem = Path(doc.path).stem
         if stem != str(y.anno):
@@ -405,8 +449,9 @@ class _Checker:
             prospettive.append(
                 Prospettiva(p.id, p.nome, tuple(strategici), p.descrizione, pos=_positions(doc, ploc, p))
             )
-        if len([d for d in self.diags if d.is_error]) > before:
-            return None
+        # Returned even with errors: the measurements are still checked against
+        # its codes and types, so one run reports everything. (With any error
+        # check_project returns no model, so this plan is never published.)
         return Piano(
             ente=y.ente,
             titolo=y.titolo,
@@ -422,29 +467,35 @@ class _Checker:
     def _code(self, doc: Document, loc: Loc, code: str, parent: str | None, what: str, seen: dict[str, Pos]) -> None:
         pos = doc.pos(loc + ("codice",))
         if code in seen:
-            self.error(pos, f"codice «{code}» ripetuto (già usato alla riga {seen[code].line})", "ogni obiettivo e azione ha un codice diverso")
+            self.error(pos, f"codice «{code}» ripetuto (già usato alla riga {seen[code].line})", f"ogni obiettivo e ogni azione ha un codice diverso: correggi questo o quello alla riga {seen[code].line}")
         else:
             seen[code] = pos
         if parent is not None and (not code.startswith(parent + ".") or code.count(".") != parent.count(".") + 1):
-            expected = f"{parent}.N"
-            self.error(pos, f"il codice «{code}» di {what} non estende quello del livello superiore «{parent}»", f"usa un codice della forma `\"{expected}\"`, ad esempio `\"{parent}.1\"`")
+            self.error(
+                pos,
+                f"il codice «{code}» di {what} non continua quello del livello superiore «{parent}»",
+                f"dentro «{parent}» i codici sono `\"{parent}.1\"`, `\"{parent}.2\"`, …: correggi il codice, o sposta l'elemento sotto il livello giusto",
+            )
         if parent is None and "." in code:
             self.error(pos, f"il codice «{code}» di un obiettivo strategico deve essere un numero semplice", 'scrivi ad esempio `codice: "1"`')
 
     def _weights(self, doc: Document, loc: Loc, parent: str, children: list[tuple[Decimal, Loc]], what: str) -> None:
         for peso, cloc in children:
-            if peso <= 0:
-                self.error(doc.pos(cloc + ("peso",)), f"il peso deve essere maggiore di zero, trovato {fmt_pct(peso)}", "un elemento con peso 0 non conta: toglilo o dagli un peso positivo")
+            if peso == 0:
+                self.error(doc.pos(cloc + ("peso",)), "il peso è zero: un elemento con peso 0% non conta nel calcolo", "dagli un peso positivo (e riduci gli altri perché la somma resti 100%), oppure togli l'elemento")
+            elif peso < 0:
+                self.error(doc.pos(cloc + ("peso",)), f"il peso non può essere negativo, trovato {fmt_pct(peso)}", "scrivi un peso positivo, ad esempio `peso: 10%`, e riduci gli altri perché la somma resti 100%")
             elif peso > HUNDRED:
                 self.error(doc.pos(cloc + ("peso",)), f"il peso non può superare 100%, trovato {fmt_pct(peso)}", "i pesi sono percentuali tra 0 e 100")
         total = sum((p for p, _ in children), Decimal(0))
         if total != HUNDRED:
             diff = HUNDRED - total
-            verb = f"mancano {fmt_pct(diff)}" if diff > 0 else f"eccedono di {fmt_pct(-diff)}"
+            verb = f"mancano {fmt_pct(diff)}" if diff > 0 else f"c'è {fmt_pct(-diff)} di troppo"
+            addends = " + ".join(fmt_pct(p) for p, _ in children)
             self.error(
                 doc.pos(loc + ("codice",)),
-                f"i pesi {what} di «{parent}» sommano a {fmt_pct(total)}, devono sommare esattamente a 100%",
-                f"correggi i pesi: {verb}",
+                f"i pesi {what} di «{parent}» sommano a {fmt_pct(total)} ({addends}), devono sommare esattamente a 100%",
+                f"correggi i pesi {what} di «{parent}»: {verb}",
             )
 
     def _strategico(self, doc: Document, y: S.PianoYaml, s: S.StrategicoYaml, loc: Loc, persp: str, seen: dict[str, Pos]) -> ObiettivoStrategico:
@@ -526,7 +577,8 @@ class _Checker:
         for r in resp:
             if r not in y.strutture:
                 guess = _suggest(r, y.strutture)
-                hint = f"forse intendevi «{guess}»?" if guess else "aggiungi la struttura sotto `strutture:` o usa uno degli identificativi già presenti"
+                hint = f"forse intendevi «{guess}»? " if guess else ""
+                hint += "Usa uno degli identificativi elencati sotto `strutture:` all'inizio del piano, o aggiungi lì la nuova struttura"
                 self.error(P("responsabile"), f"responsabile «{r}» non presente in `strutture`", hint)
         return Azione(
             codice=a.codice,
@@ -557,40 +609,48 @@ class _Checker:
             elif v1 < v2:  # type: ignore[operator]
                 down = True
         pos = doc.pos(loc + ("soglia_80",)) if a.soglia_80 is not None else doc.pos(loc + ("soglia_60",))
+        written = ", ".join(f"{n} {S.describe(getattr(a, n))}" for n, _ in chain)
         if up and down:
-            self.error(pos, "le soglie non sono in ordine: devono andare tutte nello stesso verso rispetto al target", "crescente: target ≥ soglia_80 ≥ soglia_60; decrescente: target ≤ soglia_80 ≤ soglia_60")
+            self.error(
+                pos,
+                f"le soglie non sono in ordine ({written}): devono scendere tutte o salire tutte a partire dal target",
+                "se più alto è meglio: target ≥ soglia_80 ≥ soglia_60; se più basso è meglio: target ≤ soglia_80 ≤ soglia_60",
+            )
             return a.verso or "crescente"
         if a.tipo == "data":
             if a.verso == "crescente":
-                self.error(doc.pos(loc + ("verso",)), "una scadenza (tipo data) ha sempre verso decrescente: prima è meglio", "togli `verso`")
+                self.error(doc.pos(loc + ("verso",)), "una scadenza (tipo data) ha sempre verso decrescente: prima è meglio", "togli `verso` (oppure scrivi `verso: decrescente`)")
             elif up:
-                self.error(pos, "per una scadenza le soglie devono essere date successive al target (prima è meglio)", "scambia target e soglie")
+                self.error(pos, f"per una scadenza le soglie devono essere date successive al target, prima è meglio ({written})", "scrivi nel target la data più vicina e nelle soglie date più lontane")
             return "decrescente"
         inferred = "decrescente" if down else "crescente" if up else None
         if a.verso and inferred and a.verso != inferred:
-            if a.verso == "crescente":
-                hint = "con verso crescente il target deve essere ≥ soglia_80 ≥ soglia_60: scambia i valori o scrivi `verso: decrescente`"
-            else:
-                hint = "con verso decrescente il target deve essere ≤ soglia_80 ≤ soglia_60: scambia i valori o scrivi `verso: crescente`"
-            self.error(pos, f"le soglie contraddicono `verso: {a.verso}`", hint)
+            meaning = "più basso è meglio" if inferred == "decrescente" else "più alto è meglio"
+            order = "target ≥ soglia_80 ≥ soglia_60" if a.verso == "crescente" else "target ≤ soglia_80 ≤ soglia_60"
+            self.error(
+                doc.pos(loc + ("verso",)),
+                f"`verso: {a.verso}` contraddice le soglie ({written}), che indicano un verso {inferred} ({meaning})",
+                f"se {meaning} scrivi `verso: {inferred}` (o togli `verso`: è ricavato dalle soglie); "
+                f"altrimenti correggi le soglie: con verso {a.verso} {order}",
+            )
         return a.verso or inferred or "crescente"
 
     # -- measurements ----------------------------------------------------------
 
     def _rilevazione(self, doc: Document, y: S.RilevazioneYaml, piani: dict[int, Piano], plan_known: bool) -> Rilevazione | None:
-        before = len([d for d in self.diags if d.is_error])
+        before = self.n_errors
         P = doc.pos
         stem = Path(doc.path).stem
         if stem != y.data.isoformat():
             self.error(P(("data",)), f"il file si chiama «{Path(doc.path).name}» ma la data della rilevazione è {y.data.isoformat()}", f"rinomina il file in `measurements/{y.data.isoformat()}.yml` o correggi `data`")
         piano = piani.get(y.piano)
         if piano is None:
-            if plan_known and not any(d.pos.file == f"plan/{y.piano}.yml" for d in self.diags):
+            if plan_known and f"plan/{y.piano}.yml" not in self.files_with_errors:
                 avail = ", ".join(str(k) for k in piani) or "nessuno"
-                self.error(P(("piano",)), f"nessun piano per l'anno {y.piano}", f"i piani disponibili sono: {avail}; correggi `piano`")
+                self.error(P(("piano",)), f"nessun piano per l'anno {y.piano} (manca il file plan/{y.piano}.yml)", f"i piani disponibili sono: {avail}; correggi `piano`")
             return None
         if y.data.year != piano.anno:
-            self.error(P(("data",)), f"la data {y.data.isoformat()} è fuori dall'anno del piano {piano.anno}", f"una rilevazione del piano {piano.anno} ha una data del {piano.anno}")
+            self.error(P(("data",)), f"la data {y.data.isoformat()} è fuori dall'anno del piano {piano.anno}", f"correggi `data` (una rilevazione del piano {piano.anno} ha una data del {piano.anno}), oppure `piano` se i valori sono di un altro piano")
         azioni = {a.codice: a for a in piano.azioni()}
         others = {o.codice for o in piano.obiettivi_operativi()} | {s.codice for s in piano.obiettivi_strategici()}
         valori: dict[str, Misura] = {}
@@ -599,16 +659,17 @@ class _Checker:
             azione = azioni.get(code)
             if azione is None:
                 if code in others:
-                    self.error(doc.key_pos(loc), f"«{code}» è un obiettivo: si misurano solo le azioni, il grado degli obiettivi è calcolato", "togli la riga e misura le sue azioni")
+                    self.error(doc.key_pos(loc), f"«{code}» è un obiettivo: si misurano solo le azioni, il grado degli obiettivi è calcolato", "togli la riga e scrivi invece i valori delle sue azioni")
                 else:
                     guess = _suggest(code, azioni)
-                    hint = f"forse intendevi {guess}?" if guess else f"i codici delle azioni sono in {piano.file}"
+                    hint = f"forse intendevi «{guess}»? " if guess else ""
+                    hint += f"I codici delle azioni sono elencati nel file {piano.file}"
                     self.error(doc.key_pos(loc), f"il codice «{code}» non è un'azione del piano {piano.anno}", hint)
                 continue
             misura = self._misura(doc, loc, azione, raw, piano.anno)
             if misura is not None:
                 valori[code] = misura
-        if len([d for d in self.diags if d.is_error]) > before:
+        if self.n_errors > before:
             return None
         return Rilevazione(
             piano=y.piano,
@@ -628,10 +689,19 @@ class _Checker:
         ok = True
         if a.tipo == "qualitativo":
             if detail.esito is None:
-                self.error(doc.pos(vloc), f"l'azione «{a.codice}» è qualitativa: serve il giudizio «esito» con una nota", 'scrivi ad esempio `{esito: 80%, nota: "piano attuato in parte"}`')
+                found = S.describe(detail.valore) if detail.valore is not None or isinstance(raw, S.MisuraYaml) else "un valore vuoto"
+                self.error(
+                    doc.pos(vloc),
+                    f"l'azione «{a.codice}» è qualitativa: serve il giudizio «esito» con una «nota», trovato {found}",
+                    f'scrivi ad esempio `"{a.codice}": {{esito: 80%, nota: "piano attuato in parte"}}`',
+                )
                 return None
             if not detail.nota:
-                self.error(doc.pos(loc), f"il giudizio dell'azione qualitativa «{a.codice}» richiede una «nota» che lo motivi", 'aggiungi ad esempio `nota: "piano attuato in parte"`')
+                self.error(
+                    doc.pos(loc),
+                    f"manca la «nota»: il giudizio dell'azione qualitativa «{a.codice}» va motivato",
+                    f'aggiungi la motivazione, ad esempio `"{a.codice}": {{esito: {fmt_pct(detail.esito)}, nota: "piano attuato in parte"}}`',
+                )
                 ok = False
             if not (0 <= detail.esito <= HUNDRED):
                 self.error(P("esito"), f"l'esito deve essere tra 0% e 100%, trovato {fmt_pct(detail.esito)}", "scrivi ad esempio `esito: 80%`")
@@ -641,7 +711,11 @@ class _Checker:
                 ok = False
             return Misura(a.codice, detail.esito, detail.nota, pos=pos) if ok else None
         if detail.esito is not None:
-            self.error(P("esito"), f"«esito» vale solo per le azioni qualitative; «{a.codice}» è di tipo {a.tipo}", "scrivi il valore misurato in `valore`")
+            self.error(
+                P("esito"),
+                f"«esito» vale solo per le azioni qualitative; l'azione «{a.codice}» è di tipo {a.tipo}",
+                f'scrivi il valore misurato al posto del giudizio: `"{a.codice}": {{valore: …, nota: "…"}}`, oppure solo `"{a.codice}": …`',
+            )
             return None
         if detail.numeratore is not None or detail.denominatore is not None:
             if a.tipo not in ("percentuale", "numero"):
@@ -649,7 +723,11 @@ class _Checker:
                 return None
             if detail.numeratore is None or detail.denominatore is None:
                 missing = "numeratore" if detail.numeratore is None else "denominatore"
-                self.error(doc.pos(loc), f"manca «{missing}»: un rapporto ha sia numeratore sia denominatore", f"aggiungi `{missing}: …`")
+                self.error(
+                    doc.pos(loc),
+                    f"manca il «{missing}»: un rapporto ha sia numeratore sia denominatore",
+                    f"aggiungi il {missing}, ad esempio `{{numeratore: 30, denominatore: 40}}`; oppure scrivi solo il valore calcolato",
+                )
                 return None
             if detail.valore is not None:
                 self.error(P("valore"), "scrivi o il valore o il rapporto numeratore/denominatore, non entrambi", "togli `valore`: è calcolato dal rapporto")
@@ -667,7 +745,13 @@ class _Checker:
             return None
         got = interpret(a.tipo, detail.valore, anno, "valore", deadline_names=False)
         if isinstance(got, Problema):
-            self.error(doc.pos(vloc), got.message.replace("«valore»", f"il valore dell'azione «{a.codice}» ({a.tipo})"), got.hint.replace("`valore: ", f'`"{a.codice}": '))
+            hint = got.hint.replace("`valore: ", f'`"{a.codice}": ')
+            if a.tipo == "data":
+                hint = (
+                    f'scrivi la data in cui l\'azione è stata completata, ad esempio `"{a.codice}": {anno}-06-10`; '
+                    f'se non è ancora completata: `"{a.codice}": {{valore: null, nota: "…"}}`'
+                )
+            self.error(doc.pos(vloc), got.message.replace("«valore»", f"il valore dell'azione «{a.codice}» ({a.tipo})"), hint)
             return None
         return Misura(a.codice, got, detail.nota, pos=pos)
 

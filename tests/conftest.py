@@ -111,3 +111,23 @@ def browser_context(chromium_browser):
         yield context
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------
+# Validator golden files
+# --------------------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/corpus/*/expected.txt from the validator's current output",
+    )
+
+
+@pytest.fixture(scope="session")
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    """True when the run should rewrite golden files instead of comparing."""
+    return bool(request.config.getoption("--update-golden"))
