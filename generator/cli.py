@@ -110,8 +110,37 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_export)
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from .diff import GitError, run_diff
+
+    try:
+        return run_diff(args.root, args.base, args.head, sys.stdout)
+    except GitError as err:
+        print(f"errore: {err}", file=sys.stderr)
+        return 2
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="riassume in Markdown che cosa cambia tra due versioni: obiettivi, target, pesi, valori e gradi",
+        description=(
+            "Confronta piano e rilevazioni di due revisioni git (HEAD predefinita: la copia di lavoro) "
+            "e scrive in Markdown le modifiche sostanziali e il loro effetto sul grado di raggiungimento. "
+            "Le differenze di sola forma (commenti, virgolette, ordine) non contano. "
+            "Esce con codice 1 se una delle due versioni non supera la validazione, 2 se una revisione non si legge."
+        ),
+        epilog='esempio:\n  python -m generator diff origin/main HEAD >> "$GITHUB_STEP_SUMMARY"\n  python -m generator diff HEAD~1',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("base", metavar="BASE", help="revisione di partenza (ad esempio origin/main)")
+    p.add_argument("head", metavar="HEAD", nargs="?", default=None, help="revisione proposta (predefinita: la copia di lavoro)")
+    _root(p)
+    p.set_defaults(handler=_cmd_diff)
+
+
 #: Every sub-command registers itself here (name -> function adding its parser).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema, _add_export]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema, _add_export, _add_diff]
 
 
 def build_parser() -> argparse.ArgumentParser:

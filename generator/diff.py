@@ -1,0 +1,715 @@
+"""``diff``: what a change to plan/ and measurements/ does, in words staff read.
+
+A pull request shows a YAML text diff; staff need the *meaning*: which
+target moved, which measured value changed, and what that does to the
+"grado di raggiungimento" of the action, its objectives and the ente. So
+this module compares two validated :class:`~generator.model.Progetto`
+values — never the text — which is why a pure reformat (comments, quoting,
+key order, ``"50%"`` vs ``50``, list order) yields "nessuna modifica
+sostanziale".
+
+Flow: :func:`materialise` extracts a git revision's plan/ and measurements/
+into a temporary directory with one ``git archive`` call (the working tree is
+never touched); :func:`generator.validate.check_project` validates each
+side; :func:`confronta` builds the comparison (objects matched by code,
+measurements by date, both sides scored with :func:`generator.score.valuta`);
+:func:`markdown` renders it for ``$GITHUB_STEP_SUMMARY``. Every string from
+YAML is escaped there (:func:`md`), as GitHub renders the summary.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import subprocess
+import tarfile
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import IO, Any
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+
+from . import score
+from .diagnostics import format_text
+from .model import Azione, Misura, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione, Valore
+from .validate import Esito, check_project, line_reader
+
+LOCALE = "it_IT"
+#: How many validation errors the summary quotes (the full list is the validate step's job).
+MAX_ERRORI = 5
+#: Folders whose files make up a project (see the data contract).
+CARTELLE = ("plan", "measurements")
+NESSUNA_MODIFICA = "nessuna modifica sostanziale"
+
+# --------------------------------------------------------------------------
+# Markdown-safe text
+# --------------------------------------------------------------------------
+
+# Backslash escapes for Markdown punctuation, entities for HTML. `$` is
+# GitHub's math delimiter; `|` would split a table cell.
+_MD = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "\\": "\\\\",
+        "`": "\\`",
+        "*": "\\*",
+        "_": "\\_",
+        "[": "\\[",
+        "]": "\\]",
+        "|": "\\|",
+        "~": "\\~",
+        "#": "\\#",
+        "$": "\\$",
+    }
+)
+
+
+def md(text: object) -> str:
+    """Untrusted text as inert Markdown on one line (tables break on newlines)."""
+    return " ".join(str(text).split()).translate(_MD)
+
+
+# --------------------------------------------------------------------------
+# Italian formatting of values (Babel)
+# --------------------------------------------------------------------------
+
+
+def fmt_numero(v: Decimal) -> str:
+    return format_decimal(v, locale=LOCALE)
+
+
+def fmt_pct(v: Decimal) -> str:
+    return f"{fmt_numero(v)}%"
+
+
+def fmt_grado(v: Decimal | None) -> str:
+    """A grado with one decimal, Italian comma: ``"87,5%"``."""
+    if v is None:
+        return "non misurato"
+    return format_decimal(v, format="#,##0.0", locale=LOCALE) + "%"
+
+
+def fmt_data(d: dt.date) -> str:
+    return format_date(d, format="long", locale=LOCALE)
+
+
+def fmt_valore(v: Valore | None, azione: Azione) -> str:
+    """A target, threshold or measured value as the site would show it."""
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "sì" if v else "no"
+    if isinstance(v, dt.date):
+        return fmt_data(v)
+    if azione.tipo in ("percentuale", "qualitativo"):
+        return fmt_pct(v)
+    testo = fmt_numero(v)
+    return f"{testo} {md(azione.unita)}" if azione.unita else testo
+
+
+def fmt_misura(m: Misura, azione: Azione) -> str:
+    if m.valore is None:
+        testo = "non ancora completata" if azione.tipo == "data" else "—"
+    elif m.numeratore is not None and m.denominatore is not None:
+        # The ratio's result rounded like a grado: the exact inputs are shown beside it.
+        risultato = format_decimal(m.valore, format="#,##0.#", locale=LOCALE)
+        testo = f"{fmt_numero(m.numeratore)}/{fmt_numero(m.denominatore)} = {risultato}{'%' if azione.tipo == 'percentuale' else ''}"
+    elif azione.tipo == "qualitativo":
+        testo = f"esito {fmt_valore(m.valore, azione)}"
+    else:
+        testo = fmt_valore(m.valore, azione)
+    return testo
+
+
+def fmt_testo(v: str | None) -> str:
+    return "—" if v is None else f"«{md(v)}»"
+
+
+def _plurale(n: int, singolare: str, plurale: str) -> str:
+    return f"{n} {singolare if n == 1 else plurale}"
+
+
+def natural(codice: str) -> tuple[int, ...]:
+    """Sort key so that "1.10" follows "1.9" (codes are validated digits and dots)."""
+    return tuple(int(p) if p.isdigit() else 0 for p in codice.split("."))
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal in value *and* kind (``Decimal(1) == True`` must not hide a change)."""
+    return type(a) is type(b) and a == b
+
+
+# --------------------------------------------------------------------------
+# Comparison result
+# --------------------------------------------------------------------------
+
+#: Change categories, in the order the one-line summary lists them.
+CATEGORIE: dict[str, tuple[str, str]] = {
+    "piano+": ("piano aggiunto", "piani aggiunti"),
+    "piano-": ("piano rimosso", "piani rimossi"),
+    "rilevazione+": ("rilevazione aggiunta", "rilevazioni aggiunte"),
+    "rilevazione-": ("rilevazione rimossa", "rilevazioni rimosse"),
+    "prospettiva+": ("prospettiva aggiunta", "prospettive aggiunte"),
+    "prospettiva-": ("prospettiva rimossa", "prospettive rimosse"),
+    "obiettivo+": ("obiettivo aggiunto", "obiettivi aggiunti"),
+    "obiettivo-": ("obiettivo rimosso", "obiettivi rimossi"),
+    "azione+": ("azione aggiunta", "azioni aggiunte"),
+    "azione-": ("azione rimossa", "azioni rimosse"),
+    "target": ("target", "target"),
+    "soglia": ("soglia", "soglie"),
+    "peso": ("peso", "pesi"),
+    "valore": ("valore misurato", "valori misurati"),
+    "nota": ("nota", "note"),
+    "titolo": ("titolo", "titoli"),
+    "indicatore": ("indicatore", "indicatori"),
+    "tipo": ("tipo di indicatore", "tipi di indicatore"),
+    "verso": ("verso", "versi"),
+    "unita": ("unità di misura", "unità di misura"),
+    "pira": ("indicazione PIRA", "indicazioni PIRA"),
+    "responsabile": ("responsabile", "responsabili"),
+    "struttura": ("struttura", "strutture"),
+    "metodo": ("metodo di calcolo", "metodi di calcolo"),
+    "descrizione": ("descrizione", "descrizioni"),
+    "rilevazione": ("dato di rilevazione", "dati di rilevazione"),
+    "altro": ("altra modifica", "altre modifiche"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Riga:
+    """One table row; every cell is already Markdown-safe."""
+
+    elemento: str
+    campo: str
+    prima: str
+    dopo: str
+
+
+@dataclass
+class Sezione:
+    """One plan (by year) or one measurement (by date)."""
+
+    titolo: str
+    modifiche: list[Riga] = field(default_factory=list)
+    #: Extra rows shown but not counted (the values of a new measurement).
+    dettagli: list[Riga] = field(default_factory=list)
+    titolo_dettagli: str = ""
+    gradi: list[Riga] = field(default_factory=list)
+
+
+@dataclass
+class Confronto:
+    sezioni: list[Sezione] = field(default_factory=list)
+    conteggio: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def totale(self) -> int:
+        return sum(self.conteggio.values())
+
+    def riepilogo(self) -> str:
+        """One line: ``"3 modifiche: 1 target, 2 valori misurati"``."""
+        if not self.totale:
+            return NESSUNA_MODIFICA
+        parti = [_plurale(self.conteggio[c], *CATEGORIE[c]) for c in CATEGORIE if self.conteggio[c]]
+        return f"{_plurale(self.totale, 'modifica', 'modifiche')}: {', '.join(parti)}"
+
+    def _aggiungi(self, sezione: Sezione, categoria: str, riga: Riga) -> None:
+        sezione.modifiche.append(riga)
+        self.conteggio[categoria] += 1
+
+
+# --------------------------------------------------------------------------
+# Plans
+# --------------------------------------------------------------------------
+
+_CAMPI_AZIONE = (
+    "titolo", "peso", "indicatore", "tipo", "verso", "target", "soglia_80", "soglia_60",
+    "unita", "pira", "responsabile", "descrizione", "nota",
+)  # fmt: skip
+_CAMPI_OPERATIVO = ("titolo", "peso", "indicatore", "descrizione")
+_CAMPI_STRATEGICO = ("titolo", "indicatore", "prospettiva", "descrizione")  # target: per year, below
+
+_CATEGORIA_CAMPO = {
+    "titolo": "titolo", "nome": "titolo", "peso": "peso", "indicatore": "indicatore", "tipo": "tipo",
+    "verso": "verso", "target": "target", "soglia_80": "soglia", "soglia_60": "soglia", "unita": "unita",
+    "pira": "pira", "responsabile": "responsabile", "descrizione": "descrizione", "nota": "nota",
+    "metodo": "metodo",
+}  # fmt: skip
+
+_NOME_CAMPO = {"soglia_80": "soglia 80%", "soglia_60": "soglia 60%", "unita": "unità di misura", "pira": "PIRA"}
+
+
+def _etichetta_azione(a: Azione) -> str:
+    return f"Azione {md(a.codice)} «{md(a.titolo)}»"
+
+
+def _etichetta_operativo(o: ObiettivoOperativo) -> str:
+    return f"Obiettivo operativo {md(o.codice)} «{md(o.titolo)}»"
+
+
+def _etichetta_strategico(s: ObiettivoStrategico) -> str:
+    return f"Obiettivo strategico {md(s.codice)} «{md(s.titolo)}»"
+
+
+def _responsabili(ids: tuple[str, ...], piano: Piano) -> str:
+    if not ids:
+        return "non indicato"
+    return ", ".join(md(piano.strutture.get(i, i)) for i in ids)
+
+
+def _fmt_campo(nome: str, valore: Any, oggetto: Any, piano: Piano) -> str:
+    if nome in ("target", "soglia_80", "soglia_60") and isinstance(oggetto, Azione):
+        return fmt_valore(valore, oggetto)
+    if nome == "peso":
+        return fmt_pct(valore)
+    if nome == "pira":
+        return "sì" if valore else "no"
+    if nome == "responsabile":
+        return _responsabili(valore, piano)
+    if valore is None:
+        return "—"
+    if nome in ("tipo", "verso", "metodo", "unita", "prospettiva"):
+        return md(valore)
+    return fmt_testo(str(valore))
+
+
+def _confronta_campi(
+    c: Confronto, sez: Sezione, etichetta: str, campi: Iterable[str], prima: Any, dopo: Any, pb: Piano, ph: Piano
+) -> None:
+    for nome in campi:
+        vp, vd = getattr(prima, nome), getattr(dopo, nome)
+        if _same(vp, vd):
+            continue
+        riga = Riga(
+            etichetta, _NOME_CAMPO.get(nome, nome), _fmt_campo(nome, vp, prima, pb), _fmt_campo(nome, vd, dopo, ph)
+        )
+        c._aggiungi(sez, _CATEGORIA_CAMPO.get(nome, "altro"), riga)
+
+
+def _riassunto_azione(a: Azione) -> str:
+    parti = [f"peso {fmt_pct(a.peso)}"]
+    if a.target is not None:
+        parti.append(f"target {fmt_valore(a.target, a)}")
+    return ", ".join(parti)
+
+
+def _riassunto_operativo(o: ObiettivoOperativo) -> str:
+    return f"peso {fmt_pct(o.peso)}, {_plurale(len(o.azioni), 'azione', 'azioni')}"
+
+
+def _riassunto_strategico(s: ObiettivoStrategico) -> str:
+    n_az = sum(len(o.azioni) for o in s.obiettivi_operativi)
+    return (
+        f"{_plurale(len(s.obiettivi_operativi), 'obiettivo operativo', 'obiettivi operativi')}, "
+        f"{_plurale(n_az, 'azione', 'azioni')}"
+    )
+
+
+def _riassunto_piano(p: Piano) -> str:
+    return (
+        f"{_plurale(len(list(p.obiettivi_strategici())), 'obiettivo strategico', 'obiettivi strategici')}, "
+        f"{_plurale(len(list(p.obiettivi_operativi())), 'obiettivo operativo', 'obiettivi operativi')}, "
+        f"{_plurale(len(list(p.azioni())), 'azione', 'azioni')}"
+    )
+
+
+def _padre(codice: str) -> str | None:
+    return codice.rsplit(".", 1)[0] if "." in codice else None
+
+
+def _confronta_livello(
+    c: Confronto,
+    sez: Sezione,
+    prima: Mapping[str, Any],
+    dopo: Mapping[str, Any],
+    padri_aggiunti: set[str],
+    padri_rimossi: set[str],
+    etichetta: Callable[[Any], str],
+    riassunto: Callable[[Any], str],
+    genere: str,  # "azione" | "obiettivo"
+    confronta: Callable[[str, Any, Any], None],
+) -> tuple[set[str], set[str]]:
+    """Added, removed and changed objects of one level, matched by code.
+
+    Children of an added (removed) parent are not listed again: the parent's
+    row says how many it has. Returns the added and removed codes.
+    """
+    aggiunti = set(dopo) - set(prima)
+    rimossi = set(prima) - set(dopo)
+    f = genere == "azione"
+    for codice in sorted(set(prima) | set(dopo), key=natural):
+        if codice in aggiunti:
+            if _padre(codice) not in padri_aggiunti:
+                c._aggiungi(sez, f"{genere}+", Riga(etichetta(dopo[codice]), "aggiunta" if f else "aggiunto", "—", riassunto(dopo[codice])))
+        elif codice in rimossi:
+            if _padre(codice) not in padri_rimossi:
+                c._aggiungi(sez, f"{genere}-", Riga(etichetta(prima[codice]), "rimossa" if f else "rimosso", riassunto(prima[codice]), "—"))
+        else:
+            confronta(codice, prima[codice], dopo[codice])
+    return aggiunti, rimossi
+
+
+def _confronta_piano(c: Confronto, pb: Piano, ph: Piano) -> Sezione:
+    sez = Sezione(f"Piano {ph.anno}")
+    et_piano = f"Piano {ph.anno}"
+    for nome in ("ente", "titolo", "triennio", "metodo"):
+        vp, vd = getattr(pb, nome), getattr(ph, nome)
+        if not _same(vp, vd):
+            fmt = (lambda v: ", ".join(str(a) for a in v)) if nome == "triennio" else (md if nome == "metodo" else fmt_testo)
+            c._aggiungi(sez, _CATEGORIA_CAMPO.get(nome, "altro"), Riga(et_piano, nome, fmt(vp), fmt(vd)))
+    for sid in sorted(set(pb.strutture) | set(ph.strutture)):
+        vp, vd = pb.strutture.get(sid), ph.strutture.get(sid)
+        if vp != vd:
+            riga = Riga(f"Struttura {md(sid)}", "nome", fmt_testo(vp), fmt_testo(vd))
+            c._aggiungi(sez, "struttura", riga)
+
+    pros_b = {p.id: p for p in pb.prospettive}
+    pros_h = {p.id: p for p in ph.prospettive}
+    for pid in sorted(set(pros_b) | set(pros_h)):
+        et = f"Prospettiva {md(pid)}"
+        if pid not in pros_b:
+            c._aggiungi(sez, "prospettiva+", Riga(f"{et} «{md(pros_h[pid].nome)}»", "aggiunta", "—", _plurale(len(pros_h[pid].obiettivi_strategici), "obiettivo strategico", "obiettivi strategici")))
+        elif pid not in pros_h:
+            c._aggiungi(sez, "prospettiva-", Riga(f"{et} «{md(pros_b[pid].nome)}»", "rimossa", _plurale(len(pros_b[pid].obiettivi_strategici), "obiettivo strategico", "obiettivi strategici"), "—"))
+        else:
+            _confronta_campi(c, sez, et, ("nome", "descrizione"), pros_b[pid], pros_h[pid], pb, ph)
+
+    def strategico(codice: str, sb: ObiettivoStrategico, sh: ObiettivoStrategico) -> None:
+        et = _etichetta_strategico(sh)
+        _confronta_campi(c, sez, et, _CAMPI_STRATEGICO, sb, sh, pb, ph)
+        for anno in sorted(set(sb.target) | set(sh.target)):
+            vp, vd = sb.target.get(anno), sh.target.get(anno)
+            if not _same(vp, vd):
+                c._aggiungi(sez, "target", Riga(et, f"target {anno}", "—" if vp is None else fmt_pct(vp), "—" if vd is None else fmt_pct(vd)))
+
+    def operativo(codice: str, ob: ObiettivoOperativo, oh: ObiettivoOperativo) -> None:
+        _confronta_campi(c, sez, _etichetta_operativo(oh), _CAMPI_OPERATIVO, ob, oh, pb, ph)
+
+    def azione(codice: str, ab: Azione, ah: Azione) -> None:
+        _confronta_campi(c, sez, _etichetta_azione(ah), _CAMPI_AZIONE, ab, ah, pb, ph)
+
+    s_agg, s_rim = _confronta_livello(
+        c, sez,
+        {s.codice: s for s in pb.obiettivi_strategici()}, {s.codice: s for s in ph.obiettivi_strategici()},
+        set(), set(), _etichetta_strategico, _riassunto_strategico, "obiettivo", strategico,
+    )  # fmt: skip
+    o_agg, o_rim = _confronta_livello(
+        c, sez,
+        {o.codice: o for o in pb.obiettivi_operativi()}, {o.codice: o for o in ph.obiettivi_operativi()},
+        s_agg, s_rim, _etichetta_operativo, _riassunto_operativo, "obiettivo", operativo,
+    )  # fmt: skip
+    _confronta_livello(
+        c, sez,
+        {a.codice: a for a in pb.azioni()}, {a.codice: a for a in ph.azioni()},
+        o_agg, o_rim, _etichetta_azione, _riassunto_azione, "azione", azione,
+    )  # fmt: skip
+    return sez
+
+
+# --------------------------------------------------------------------------
+# Measurements and their scores
+# --------------------------------------------------------------------------
+
+
+def _titolo_rilevazione(r: Rilevazione) -> str:
+    return f"Rilevazione del {fmt_data(r.data)} ({r.tipo}, piano {r.piano})"
+
+
+def _con_nota(testo: str, m: Misura) -> str:
+    return f"{testo}; nota: {fmt_testo(m.nota)}" if m.nota else testo
+
+
+def _azioni(p: Progetto, r: Rilevazione) -> dict[str, Azione]:
+    piano = p.piani.get(r.piano)
+    return {a.codice: a for a in piano.azioni()} if piano else {}
+
+
+def _confronta_valori(c: Confronto, sez: Sezione, rb: Rilevazione, rh: Rilevazione, ab: dict[str, Azione], ah: dict[str, Azione]) -> None:
+    for nome, cat in (("tipo", "rilevazione"), ("esempio", "rilevazione"), ("piano", "rilevazione")):
+        vp, vd = getattr(rb, nome), getattr(rh, nome)
+        if not _same(vp, vd):
+            fmt = (lambda v: "sì" if v else "no") if nome == "esempio" else str
+            nome_campo = "dati di esempio" if nome == "esempio" else nome
+            c._aggiungi(sez, cat, Riga("Rilevazione", nome_campo, fmt(vp), fmt(vd)))
+    for codice in sorted(set(rb.valori) | set(rh.valori), key=natural):
+        mb, mh = rb.valori.get(codice), rh.valori.get(codice)
+        azione_h = ah.get(codice) or ab[codice]
+        azione_b = ab.get(codice) or azione_h
+        et = _etichetta_azione(azione_h)
+        if mb is None and mh is not None:
+            c._aggiungi(sez, "valore", Riga(et, "valore", "—", _con_nota(fmt_misura(mh, azione_h), mh)))
+        elif mh is None and mb is not None:
+            c._aggiungi(sez, "valore", Riga(et, "valore", _con_nota(fmt_misura(mb, azione_b), mb), "—"))
+        elif mb is not None and mh is not None:
+            vb, vh = fmt_misura(mb, azione_b), fmt_misura(mh, azione_h)
+            changed = not (
+                _same(mb.valore, mh.valore) and _same(mb.numeratore, mh.numeratore) and _same(mb.denominatore, mh.denominatore)
+            )
+            if changed or vb != vh:  # vb != vh: same number, new unit or tipo
+                # The notes travel with the value: they usually say why it moved.
+                c._aggiungi(sez, "valore", Riga(et, "valore", _con_nota(vb, mb), _con_nota(vh, mh)))
+            elif mb.nota != mh.nota:
+                c._aggiungi(sez, "nota", Riga(et, "nota", fmt_testo(mb.nota), fmt_testo(mh.nota)))
+
+
+@dataclass(frozen=True, slots=True)
+class _Punteggio:
+    etichetta: str
+    grado: Decimal | None
+    testo: str
+
+
+def _punteggi(p: Progetto, r: Rilevazione | None) -> dict[tuple[int, tuple[int, ...], str], _Punteggio]:
+    """Every scored level of one measurement, keyed for a stable order:
+    actions, operational objectives, strategic objectives, perspectives, ente."""
+    if r is None or r.piano not in p.piani:
+        return {}
+    ris = score.valuta(p.piani[r.piano], r)
+    out: dict[tuple[int, tuple[int, ...], str], _Punteggio] = {}
+    for a in ris.azioni():
+        out[(0, natural(a.codice), a.codice)] = _Punteggio(_etichetta_azione(a.azione), a.grado, fmt_grado(a.grado))
+    for o in ris.operativi():
+        out[(1, natural(o.codice), o.codice)] = _Punteggio(_etichetta_operativo(o.obiettivo), o.grado, fmt_grado(o.grado))
+    for s in ris.strategici():
+        testo = fmt_grado(s.grado)
+        if s.grado is not None:
+            testo += f", {s.stato}"
+            if s.target is not None:
+                testo += f" (target {fmt_pct(s.target)})"
+        out[(2, natural(s.codice), s.codice)] = _Punteggio(_etichetta_strategico(s.obiettivo), s.grado, testo)
+    for pr in ris.prospettive:
+        out[(3, (), pr.id)] = _Punteggio(f"Prospettiva {md(pr.id)} «{md(pr.prospettiva.nome)}»", pr.grado, fmt_grado(pr.grado))
+    out[(4, (), "")] = _Punteggio("Ente", ris.grado, fmt_grado(ris.grado))
+    return out
+
+
+def _confronta_gradi(
+    sez: Sezione, pb: Progetto, rb: Rilevazione | None, ph: Progetto, rh: Rilevazione | None, azioni: bool = True
+) -> None:
+    prima, dopo = _punteggi(pb, rb), _punteggi(ph, rh)
+    for chiave in sorted(set(prima) | set(dopo)):
+        if not azioni and chiave[0] == 0:
+            continue
+        a, b = prima.get(chiave), dopo.get(chiave)
+        if a is not None and b is not None and _same(a.grado, b.grado) and a.testo == b.testo:
+            continue
+        etichetta = (b or a).etichetta  # type: ignore[union-attr]
+        sez.gradi.append(Riga(etichetta, "grado", a.testo if a else "—", b.testo if b else "—"))
+
+
+def confronta(base: Progetto, head: Progetto) -> Confronto:
+    """Compare two validated projects: plans by year, measurements by date."""
+    c = Confronto()
+    for anno in sorted(set(base.piani) | set(head.piani)):
+        pb, ph = base.piani.get(anno), head.piani.get(anno)
+        if pb is None:
+            sez = Sezione(f"Piano {anno}")
+            c._aggiungi(sez, "piano+", Riga(f"Piano {anno} «{md(ph.titolo)}»", "aggiunto", "—", _riassunto_piano(ph)))  # type: ignore[union-attr]
+        elif ph is None:
+            sez = Sezione(f"Piano {anno}")
+            c._aggiungi(sez, "piano-", Riga(f"Piano {anno} «{md(pb.titolo)}»", "rimosso", _riassunto_piano(pb), "—"))
+        else:
+            sez = _confronta_piano(c, pb, ph)
+        if sez.modifiche:
+            c.sezioni.append(sez)
+
+    ril_b = {r.data: r for r in base.rilevazioni}
+    ril_h = {r.data: r for r in head.rilevazioni}
+    for data in sorted(set(ril_b) | set(ril_h)):
+        rb, rh = ril_b.get(data), ril_h.get(data)
+        sez = Sezione(_titolo_rilevazione(rh or rb))  # type: ignore[arg-type]
+        if rb is None:
+            assert rh is not None
+            az = _azioni(head, rh)
+            c._aggiungi(sez, "rilevazione+", Riga("Rilevazione", "aggiunta", "—", f"{rh.tipo}, {_plurale(len(rh.valori), 'valore', 'valori')}"))
+            sez.titolo_dettagli = "Valori della nuova rilevazione"
+            punti = _punteggi(head, rh)
+            for codice in sorted(rh.valori, key=natural):
+                m = rh.valori[codice]
+                grado = punti[(0, natural(codice), codice)].testo
+                sez.dettagli.append(Riga(_etichetta_azione(az[codice]), "valore", _con_nota(fmt_misura(m, az[codice]), m), grado))
+        elif rh is None:
+            c._aggiungi(sez, "rilevazione-", Riga("Rilevazione", "rimossa", f"{rb.tipo}, {_plurale(len(rb.valori), 'valore', 'valori')}", "—"))
+        else:
+            _confronta_valori(c, sez, rb, rh, _azioni(base, rb), _azioni(head, rh))
+        if rh is not None:
+            # A plan change (target, weight, method) moves the scores of unchanged values too.
+            # A new measurement's action grades are already in its table of values.
+            _confronta_gradi(sez, base, rb, head, rh, azioni=rb is not None)
+        if sez.modifiche or sez.gradi:
+            c.sezioni.append(sez)
+    return c
+
+
+# --------------------------------------------------------------------------
+# Markdown
+# --------------------------------------------------------------------------
+
+TITOLO = "## Modifiche al piano e alle rilevazioni"
+
+
+def _tabella(intestazione: tuple[str, ...], righe: Iterable[tuple[str, ...]]) -> list[str]:
+    out = ["| " + " | ".join(intestazione) + " |", "|" + "---|" * len(intestazione)]
+    out += ["| " + " | ".join(r) + " |" for r in righe]
+    return out
+
+
+def markdown(c: Confronto, confronto: str) -> str:
+    """The comparison as Markdown; ``confronto`` names the two sides (already safe)."""
+    out = [TITOLO, "", confronto, "", f"**{c.riepilogo()}**", ""]
+    for sez in c.sezioni:
+        out += [f"### {sez.titolo}", ""]
+        if sez.modifiche:
+            out += _tabella(("Elemento", "Modifica", "Prima", "Dopo"), ((r.elemento, r.campo, r.prima, r.dopo) for r in sez.modifiche))
+            out.append("")
+        if sez.dettagli:
+            out += [f"{sez.titolo_dettagli}:", ""]
+            out += _tabella(("Azione", "Valore", "Grado"), ((r.elemento, r.prima, r.dopo) for r in sez.dettagli))
+            out.append("")
+        if sez.gradi:
+            out += ["Effetto sul grado di raggiungimento:", ""]
+            out += _tabella(("Livello", "Prima", "Dopo"), ((r.elemento, r.prima, r.dopo) for r in sez.gradi))
+            out.append("")
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any backtick run in ``text`` (it quotes YAML lines)."""
+    run = longest = 0
+    for ch in text:
+        run = run + 1 if ch == "`" else 0
+        longest = max(longest, run)
+    return "`" * max(3, longest + 1)
+
+
+def markdown_errori(lato: str, esito: Esito, cartella: Path) -> str:
+    """Validation failure of one side: the error count and the first errors, quoted."""
+    errori = esito.errors
+    primi = errori[:MAX_ERRORI]
+    testo = format_text(primi, line_reader(cartella)).rstrip("\n")
+    testo = testo.rsplit("\n", 1)[0].rstrip("\n")  # drop format_text's count of the shown subset
+    fence = _fence(testo)
+    intro = f"**Errore: {lato} non supera la validazione ({_plurale(len(errori), 'errore', 'errori')}).**"
+    if len(errori) > len(primi):
+        intro += f" Ecco i primi {len(primi)}; l'elenco completo è nel passo di validazione."
+    return "\n".join([intro, "", f"{fence}text", testo, fence, ""])
+
+
+# --------------------------------------------------------------------------
+# Git revisions
+# --------------------------------------------------------------------------
+
+
+class GitError(Exception):
+    """A revision cannot be read (not a git checkout, unknown revision, git missing)."""
+
+
+def git_env() -> dict[str, str]:
+    """Read-only git: no optional locks (CI and other engineers may run git at the same time)."""
+    return {**os.environ, "GIT_OPTIONAL_LOCKS": "0"}
+
+
+def materialise(root: Path, rev: str, dest: Path) -> str | None:
+    """Write ``rev``'s plan/ and measurements/ files (relative to ``root``) under ``dest``.
+
+    One ``git archive`` call of the revision's tree under ``root``; only the
+    regular files directly inside plan/ and measurements/ are written (a
+    folder missing in that revision is simply absent). Returns the commit id
+    (from the archive's header), or None for a tree.
+    """
+    if rev.startswith("-"):
+        raise GitError(f"revisione non valida: {rev!r}")
+    try:
+        proc = subprocess.run(
+            ["git", "-c", "core.quotepath=off", "archive", "--format=tar", rev],
+            cwd=root,
+            env=git_env(),
+            capture_output=True,
+            check=False,
+        )
+    except OSError as err:
+        raise GitError(f"impossibile eseguire git: {err}") from err
+    if proc.returncode != 0:
+        msg = proc.stderr.decode("utf-8", "replace").strip()
+        raise GitError(f"impossibile leggere la revisione {rev!r}: {msg}")
+    with tarfile.open(fileobj=io.BytesIO(proc.stdout), mode="r:") as tar:
+        for member in tar:
+            parts = member.name.split("/")
+            if not member.isreg() or len(parts) != 2 or parts[0] not in CARTELLE or parts[1] in ("", ".", ".."):
+                continue
+            data = tar.extractfile(member)
+            assert data is not None
+            (dest / parts[0]).mkdir(parents=True, exist_ok=True)
+            (dest / parts[0] / parts[1]).write_bytes(data.read())
+        comment = tar.pax_headers.get("comment")
+    return comment if comment and len(comment) in (40, 64) else None
+
+
+@dataclass
+class _Lato:
+    descrizione: str  # Markdown-safe
+    cartella: Path
+    esito: Esito
+
+
+def _verifica(cartella: Path) -> Esito:
+    """Validate one side; a side with no YAML at all is an empty project, not an
+    error, so that the pull request adding the first plan gets a summary too."""
+    if not any(p.suffix in (".yml", ".yaml") for c in CARTELLE if (cartella / c).is_dir() for p in (cartella / c).iterdir()):
+        return Esito(Progetto(piani={}, rilevazioni=()), [])
+    return check_project(cartella)
+
+
+def _lato(root: Path, rev: str | None, tmp: Path, nome: str) -> _Lato:
+    if rev is None:
+        return _Lato("la copia di lavoro", root, _verifica(root))
+    cartella = tmp / nome
+    cartella.mkdir()
+    sha = materialise(root, rev, cartella)
+    descr = md(rev) + (f" ({sha[:7]})" if sha and not sha.startswith(rev) else "")
+    return _Lato(descr, cartella, _verifica(cartella))
+
+
+def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
+    """``diff`` command: Markdown to ``out``; 0, or 1 if a side does not validate.
+
+    Raises :class:`GitError` when a revision cannot be read.
+    """
+    with tempfile.TemporaryDirectory(prefix="diff-") as t:
+        tmp = Path(t)
+        lb = _lato(root, base, tmp, "base")
+        lh = _lato(root, head, tmp, "head")
+        intestazione = f"Confronto tra {lb.descrizione} e {lh.descrizione}."
+        falliti = [
+            (f"la versione proposta ({lh.descrizione})", lh),
+            (f"la versione di partenza ({lb.descrizione})", lb),
+        ]
+        blocchi = [markdown_errori(nome, lato.esito, lato.cartella) for nome, lato in falliti if lato.esito.progetto is None]
+        if blocchi:
+            out.write("\n".join([TITOLO, "", intestazione, "", *blocchi]).rstrip("\n") + "\n")
+            return 1
+        assert lb.esito.progetto is not None and lh.esito.progetto is not None
+        out.write(markdown(confronta(lb.esito.progetto, lh.esito.progetto), intestazione))
+        return 0
+
+
+__all__ = [
+    "Confronto",
+    "GitError",
+    "NESSUNA_MODIFICA",
+    "Riga",
+    "Sezione",
+    "confronta",
+    "markdown",
+    "materialise",
+    "md",
+    "run_diff",
+]

@@ -1,0 +1,205 @@
+"""Provenance: when did a value last change, and in which commit.
+
+The site shows, next to each target and measured value, the date of the
+commit that last touched it, linked to that commit: readers (and the OIV)
+can see that a number was not quietly edited after the fact, and where.
+
+How: ``git blame --porcelain`` once per YAML file under plan/ and
+measurements/ (never per value), mapping each line to its commit; every
+model object knows the line of each field (``pos``), so :meth:`Provenienza.get`
+is a dictionary lookup. Semantics and limits, documented for the site:
+
+- it is the last commit that touched the *line* (whitespace-only changes
+  ignored, ``-w``): rewriting a value in another form (``"50%"`` -> ``50``)
+  counts as a change;
+- the working tree is blamed, so line numbers match what the validator read;
+  lines not committed yet have no provenance (``get`` returns None: the site
+  simply shows no date until the change is committed);
+- in a shallow clone the oldest commit available stands for all the history
+  before it, so its lines get no provenance rather than a wrong date (the
+  Pages workflow checks out the full history);
+- outside a git checkout, with git missing, or for an untracked file, every
+  lookup returns None, silently: provenance is an extra, never a build error.
+
+Dates are the committer date (when the change landed), as a UTC date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from .diagnostics import Pos
+
+#: Folders whose YAML files are blamed (see the data contract).
+CARTELLE = ("plan", "measurements")
+_SHA = re.compile(r"^[0-9a-f]{40}(?:[0-9a-f]{24})?$")  # SHA-1 or SHA-256
+
+
+@dataclass(frozen=True, slots=True)
+class Modifica:
+    """The commit that last changed a line."""
+
+    sha: str
+    short: str
+    data: dt.date  # committer date, UTC
+    autore: str
+    messaggio: str  # the commit's first line
+    url: str | None  # link to the commit page, when the repository URL is known
+
+
+@dataclass(frozen=True)
+class Provenienza:
+    """Line -> commit for every YAML file of a project; empty outside git."""
+
+    righe: Mapping[str, Mapping[int, Modifica]] = field(default_factory=dict)
+
+    def get(self, pos: Pos | None) -> Modifica | None:
+        """The commit that last changed the line at ``pos``; None if unknown or uncommitted."""
+        if pos is None:
+            return None
+        return self.righe.get(pos.file, {}).get(pos.line)
+
+    def di(self, oggetto: object, campo: str = "") -> Modifica | None:
+        """Shortcut for a model object's field: ``prov.di(azione, "target")``."""
+        posizioni: Mapping[str, Pos] = getattr(oggetto, "pos", {}) or {}
+        return self.get(posizioni.get(campo))
+
+    def recente(self, posizioni: Iterable[Pos | None]) -> Modifica | None:
+        """The latest commit among several lines (a value written over several
+        lines, e.g. ``numeratore`` and ``denominatore``): pass ``misura.pos.values()``."""
+        trovate = [m for m in (self.get(p) for p in posizioni) if m is not None]
+        return max(trovate, key=lambda m: (m.data, m.sha), default=None)
+
+
+def commit_url(repo_url: str | None, sha: str) -> str | None:
+    """``{repo_url}/commit/{sha}`` for a GitHub/GitLab-like https URL, else None."""
+    if not repo_url:
+        return None
+    try:
+        parts = urlsplit(repo_url.strip())
+    except ValueError:
+        return None
+    path = parts.path.rstrip("/")
+    if path.endswith(".git"):
+        path = path[: -len(".git")]
+    if parts.scheme != "https" or not parts.hostname or path.count("/") < 2 or parts.query or parts.fragment:
+        return None
+    if parts.username or parts.password:  # never publish credentials in links
+        return None
+    netloc = parts.hostname + (f":{parts.port}" if parts.port else "")
+    return f"https://{netloc}{path}/commit/{sha}"
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes] | None:
+    """Run a read-only git command in ``root``; None if git cannot even start."""
+    try:
+        return subprocess.run(
+            ["git", "-c", "core.quotepath=off", *args],
+            cwd=root,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+            capture_output=True,
+            check=False,
+        )
+    except OSError:
+        return None
+
+
+def _text(raw: bytes) -> str:
+    return raw.decode("utf-8", "replace")
+
+
+def parse_porcelain(output: bytes) -> tuple[dict[int, str], dict[str, dict[str, str]]]:
+    """``git blame --porcelain`` -> (final line -> sha, sha -> commit headers).
+
+    Porcelain prints a commit's headers (author, committer-time, summary,
+    boundary…) only the first time the commit appears; every line group
+    starts with ``<sha> <orig-line> <final-line> [<count>]`` and each line's
+    content follows a TAB.
+    """
+    linee: dict[int, str] = {}
+    commit: dict[str, dict[str, str]] = {}
+    attuale: str | None = None
+    for riga in output.split(b"\n"):
+        if riga.startswith(b"\t"):
+            attuale = None  # the content line closes this entry
+            continue
+        if not riga:
+            continue
+        if attuale is None:
+            parti = _text(riga).split(" ")
+            if len(parti) >= 3 and _SHA.match(parti[0]) and parti[2].isdigit():
+                attuale = parti[0]
+                linee[int(parti[2])] = attuale
+                commit.setdefault(attuale, {})
+            continue
+        chiave, _, valore = _text(riga).partition(" ")
+        commit[attuale][chiave] = valore
+    return linee, commit
+
+
+def _modifica(sha: str, headers: Mapping[str, str], repo_url: str | None) -> Modifica | None:
+    try:
+        quando = dt.datetime.fromtimestamp(int(headers["committer-time"]), tz=dt.timezone.utc).date()
+    except (KeyError, ValueError, OverflowError, OSError):
+        return None
+    return Modifica(
+        sha=sha,
+        short=sha[:7],
+        data=quando,
+        autore=headers.get("author", ""),
+        messaggio=headers.get("summary", ""),
+        url=commit_url(repo_url, sha),
+    )
+
+
+def _yaml_files(root: Path) -> list[str]:
+    out = []
+    for cartella in CARTELLE:
+        base = root / cartella
+        if base.is_dir():
+            out += sorted(
+                f"{cartella}/{p.name}" for p in base.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()
+            )
+    return out
+
+
+def collect(root: Path, repo_url: str | None = None) -> Provenienza:
+    """Blame every YAML file under ``root``'s plan/ and measurements/.
+
+    One ``git blame`` process per file, plus at most one
+    ``git rev-parse --is-shallow-repository`` when a boundary commit shows up
+    (a root commit, or the cut of a shallow clone: only the latter is unknown
+    history). Never raises for git problems: see the module docstring.
+    """
+    root = Path(root)
+    righe: dict[str, dict[int, Modifica]] = {}
+    confini: dict[str, set[int]] = {}  # file -> lines attributed to a boundary commit
+    for rel in _yaml_files(root):
+        proc = _git(root, "blame", "--porcelain", "-w", "--", rel)
+        if proc is None:
+            return Provenienza()  # git missing: no provenance at all
+        if proc.returncode != 0:
+            continue  # not a checkout, or the file is untracked
+        linee, commit = parse_porcelain(proc.stdout)
+        modifiche = {sha: _modifica(sha, h, repo_url) for sha, h in commit.items() if set(sha) != {"0"}}
+        mappa = {n: m for n, sha in linee.items() if (m := modifiche.get(sha)) is not None}
+        righe[rel] = mappa
+        confini[rel] = {n for n, sha in linee.items() if "boundary" in commit.get(sha, {})}
+    if any(confini.values()):
+        proc = _git(root, "rev-parse", "--is-shallow-repository")
+        shallow = proc is None or proc.returncode != 0 or _text(proc.stdout).strip() != "false"
+        if shallow:
+            for rel, numeri in confini.items():
+                for n in numeri:
+                    righe[rel].pop(n, None)
+    return Provenienza(righe)
+
+
+__all__ = ["Modifica", "Provenienza", "collect", "commit_url", "parse_porcelain"]
