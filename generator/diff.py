@@ -679,7 +679,10 @@ def _lato(root: Path, rev: str | None, tmp: Path, nome: str) -> _Lato:
 
 
 def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
-    """``diff`` command: Markdown to ``out``; 0, or 1 if a side does not validate.
+    """``diff`` command: Markdown to ``out``; 1 if the proposed version does not validate.
+
+    A broken *base* is reported but does not fail the command: a pull request
+    that repairs a broken main must be able to pass.
 
     Raises :class:`GitError` when a revision cannot be read.
     """
@@ -695,7 +698,7 @@ def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
         blocchi = [markdown_errori(nome, lato.esito, lato.cartella) for nome, lato in falliti if lato.esito.progetto is None]
         if blocchi:
             out.write("\n".join([TITOLO, "", intestazione, "", *blocchi]).rstrip("\n") + "\n")
-            return 1
+            return 1 if lh.esito.progetto is None else 0
         assert lb.esito.progetto is not None and lh.esito.progetto is not None
         out.write(markdown(confronta(lb.esito.progetto, lh.esito.progetto), intestazione))
         return 0
