@@ -34,8 +34,16 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*$")
 
 
+_TITLES = {"id": "Identificativo", "pira": "PIRA", "unita": "Unità di misura", "soglia_80": "Soglia 80%", "soglia_60": "Soglia 60%"}
+
+
+def _title(name: str, _info: Any) -> str:
+    """Field titles shown by editors: Italian sentence case, not "Obiettivi Operativi"."""
+    return _TITLES.get(name) or name.replace("_", " ").capitalize()
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, field_title_generator=_title)
 
 
 def _text(value: Any) -> str:
@@ -163,72 +171,153 @@ Responsabile = Annotated[
 Data = Annotated[dt.date, WithJsonSchema({"type": "string", "format": "date"})]
 
 
+def _about(title: str, description: str) -> ConfigDict:
+    """Italian title and description of a model in the JSON Schema.
+
+    Editors show them while staff type, so they are written for staff; the
+    explicit description also keeps the (English, developer-facing) class
+    docstring out of the schema.
+    """
+    return ConfigDict(title=title, json_schema_extra={"description": description})
+
+
+def _f(description: str, **kwargs: Any) -> Any:
+    """A field with an Italian description for the JSON Schema."""
+    return Field(description=description, **kwargs)
+
+
+_PESO = "Scritto come percentuale (\"50%\") o in punti percentuali (50)."
+_SOGLIA = (
+    "Valore che dà un grado di raggiungimento {p} (facoltativo). Stessa forma del target; "
+    "target e soglie devono andare nello stesso verso."
+)
+
+
 class AzioneYaml(_Strict):
     """An action (``azione``): the unit that is measured and scored."""
 
-    codice: Codice
-    titolo: Testo
-    descrizione: Testo | None = None
-    peso: Percentuale
-    indicatore: Testo
-    tipo: Literal["numero", "percentuale", "data", "si_no", "qualitativo"]
-    unita: Testo | None = None
-    verso: Literal["crescente", "decrescente"] | None = None
-    target: Scalare = None
-    soglia_80: Scalare = None
-    soglia_60: Scalare = None
-    pira: bool = False
-    responsabile: Responsabile | None = None
-    nota: Testo | None = None
+    model_config = _about(
+        "Azione",
+        "Un'azione dell'obiettivo operativo, con il suo indicatore (KPI), il target e le soglie: "
+        "è ciò che si misura nelle rilevazioni.",
+    )
+
+    codice: Codice = _f('Codice tra virgolette che continua quello dell\'obiettivo operativo, ad esempio "1.1.1".')
+    titolo: Testo = _f("Titolo dell'azione, come compare sul sito.")
+    descrizione: Testo | None = _f("Testo facoltativo che spiega l'azione.", default=None)
+    peso: Percentuale = _f("Peso dell'azione nel suo obiettivo operativo: i pesi delle azioni dello stesso obiettivo sommano a 100%. " + _PESO)
+    indicatore: Testo = _f("Che cosa si misura (KPI), ad esempio «numero di iniziative attivate entro il 30 giugno».")
+    tipo: Literal["numero", "percentuale", "data", "si_no", "qualitativo"] = _f(
+        "Tipo di indicatore: numero; percentuale; data (una scadenza: prima è meglio); "
+        "si_no (fatto o non fatto); qualitativo (giudizio del valutatore, senza target)."
+    )
+    unita: Testo | None = _f("Unità di misura, solo per il tipo numero: ad esempio gg, ore, €.", default=None)
+    verso: Literal["crescente", "decrescente"] | None = _f(
+        "crescente: più alto è meglio; decrescente: più basso è meglio. Si può omettere: "
+        "è ricavato dalle soglie (senza soglie vale crescente; una data è sempre decrescente).",
+        default=None,
+    )
+    target: Scalare = _f(
+        "Valore atteso (grado 100%). numero: 3; percentuale: 45%; data: 2021-06-30 oppure un mese "
+        "(giugno = ultimo giorno del mese); si_no: si. Le azioni qualitative non hanno target.",
+        default=None,
+    )
+    soglia_80: Scalare = _f(_SOGLIA.format(p="dell'80%"), default=None)
+    soglia_60: Scalare = _f(_SOGLIA.format(p="del 60%"), default=None)
+    pira: bool = _f(
+        "true se l'azione è nel PIRA (Piano degli indicatori e dei risultati attesi di bilancio), "
+        "altrimenti false (predefinito).",
+        default=False,
+    )
+    responsabile: Responsabile | None = _f(
+        "Identificativo della struttura responsabile, tra quelli elencati in `strutture` "
+        "(ad esempio uo-mediazione), o un elenco: [sg, uo-mediazione]. Se manca, il sito mostra «non indicato».",
+        default=None,
+    )
+    nota: Testo | None = _f("Nota facoltativa mostrata con l'azione (ad esempio: soglie non previste dal piano).", default=None)
 
 
 class OperativoYaml(_Strict):
-    codice: Codice
-    titolo: Testo
-    descrizione: Testo | None = None
-    peso: Percentuale
-    indicatore: Testo = "ponderazione"
-    azioni: list[AzioneYaml] = Field(min_length=1)
+    model_config = _about("Obiettivo operativo", "Un obiettivo operativo dell'obiettivo strategico, con le sue azioni pesate.")
+
+    codice: Codice = _f('Codice tra virgolette che continua quello dell\'obiettivo strategico, ad esempio "1.1".')
+    titolo: Testo = _f("Titolo dell'obiettivo operativo, come compare sul sito.")
+    descrizione: Testo | None = _f("Testo facoltativo che spiega l'obiettivo.", default=None)
+    peso: Percentuale = _f(
+        "Peso nel suo obiettivo strategico: i pesi degli obiettivi operativi dello stesso obiettivo strategico sommano a 100%. " + _PESO
+    )
+    indicatore: Testo = _f("Indicatore dell'obiettivo; predefinito «ponderazione» (media pesata delle sue azioni).", default="ponderazione")
+    azioni: list[AzioneYaml] = _f("Le azioni dell'obiettivo operativo (almeno una).", min_length=1)
 
 
 class StrategicoYaml(_Strict):
-    codice: Codice
-    titolo: Testo
-    descrizione: Testo | None = None
-    indicatore: Testo = "ponderazione"
-    target: dict[Annotated[int, Field(strict=False)], Percentuale]
-    obiettivi_operativi: list[OperativoYaml] = Field(min_length=1)
+    model_config = _about("Obiettivo strategico", "Un obiettivo strategico della prospettiva, con il target per ogni anno del triennio.")
+
+    codice: Codice = _f('Codice dell\'obiettivo strategico tra virgolette: un numero semplice, ad esempio "1".')
+    titolo: Testo = _f("Titolo dell'obiettivo strategico, come compare sul sito.")
+    descrizione: Testo | None = _f("Testo facoltativo che spiega l'obiettivo.", default=None)
+    indicatore: Testo = _f(
+        "Indicatore dell'obiettivo; predefinito «ponderazione» (media pesata dei suoi obiettivi operativi).",
+        default="ponderazione",
+    )
+    target: dict[Annotated[int, Field(strict=False)], Percentuale] = _f(
+        "Grado di raggiungimento atteso per ogni anno del triennio, ad esempio {2021: 80%, 2022: 80%, 2023: 80%}. "
+        "L'anno del piano è obbligatorio.",
+        json_schema_extra={"propertyNames": {"pattern": r"^[0-9]{4}$"}},
+    )
+    obiettivi_operativi: list[OperativoYaml] = _f("Gli obiettivi operativi (almeno uno); i loro pesi sommano a 100%.", min_length=1)
 
 
 class ProspettivaYaml(_Strict):
-    id: Identificativo
-    nome: Testo
-    descrizione: Testo | None = None
-    obiettivi_strategici: list[StrategicoYaml] = Field(min_length=1)
+    model_config = _about("Prospettiva", "Un'area strategica del piano, ad esempio «Sviluppo del tessuto economico locale».")
+
+    id: Identificativo = _f("Identificativo breve, usato negli indirizzi del sito: minuscole, cifre e trattini (ad esempio tessuto-economico).")
+    nome: Testo = _f("Nome della prospettiva, come compare sul sito.")
+    descrizione: Testo | None = _f("Testo facoltativo che spiega la prospettiva.", default=None)
+    obiettivi_strategici: list[StrategicoYaml] = _f("Gli obiettivi strategici della prospettiva (almeno uno).", min_length=1)
 
 
 class PianoYaml(_Strict):
     """A plan file, ``plan/<anno>.yml``."""
 
-    model_config = ConfigDict(title="Piano della Performance")
+    model_config = _about(
+        "Piano della Performance",
+        "Il piano di un anno (file plan/<anno>.yml): ente, triennio, strutture responsabili e l'albero "
+        "prospettive → obiettivi strategici → obiettivi operativi → azioni.",
+    )
 
-    ente: Testo
-    titolo: Testo
-    anno: int
-    triennio: list[int] = Field(min_length=1)
-    metodo: Literal["fasce", "lineare"] = "fasce"
-    strutture: dict[Identificativo, Testo] = Field(default_factory=dict)
-    prospettive: list[ProspettivaYaml] = Field(min_length=1)
+    ente: Testo = _f("Nome dell'ente, ad esempio «Camera di Commercio di Sondrio».")
+    titolo: Testo = _f("Titolo del documento, ad esempio «Piano della Performance 2021-2023».")
+    anno: int = _f("Anno del piano: uguale al nome del file (plan/2021.yml → 2021).")
+    triennio: list[int] = _f("Gli anni coperti dal piano, compreso l'anno del piano, ad esempio [2021, 2022, 2023].", min_length=1)
+    metodo: Literal["fasce", "lineare"] = _f(
+        "Calcolo del grado di un'azione: fasce (100, 80, 60 o 0 secondo target e soglie; predefinito) "
+        "oppure lineare (proporzionale tra una soglia e l'altra).",
+        default="fasce",
+    )
+    strutture: dict[Identificativo, Testo] = _f(
+        "Le strutture responsabili: identificativo (minuscole, cifre, trattini) → nome, ad esempio "
+        "uo-mediazione: U.O. \"Mediazione\". Le azioni vi fanno riferimento con `responsabile`.",
+        default_factory=dict,
+    )
+    prospettive: list[ProspettivaYaml] = _f("Le prospettive del piano, ciascuna con i suoi obiettivi strategici.", min_length=1)
 
 
 class MisuraYaml(_Strict):
     """A measured value written in full: with a note, a ratio or an ``esito``."""
 
-    valore: Scalare = None
-    nota: Testo | None = None
-    numeratore: Annotated[Decimal, Field(strict=False)] | None = None
-    denominatore: Annotated[Decimal, Field(strict=False)] | None = None
-    esito: Percentuale | None = None
+    model_config = _about(
+        "Valore con dettagli",
+        "Un valore con nota, un rapporto numeratore/denominatore, oppure il giudizio (esito) di un'azione qualitativa.",
+    )
+
+    valore: Scalare = _f("Il valore misurato; per una scadenza non ancora raggiunta: null (con una nota).", default=None)
+    nota: Testo | None = _f("Fonte o spiegazione del valore; obbligatoria insieme a esito.", default=None)
+    numeratore: Annotated[Decimal, Field(strict=False)] | None = _f(
+        "Numeratore di un rapporto: il valore è numeratore/denominatore (in percentuale per il tipo percentuale).", default=None
+    )
+    denominatore: Annotated[Decimal, Field(strict=False)] | None = _f("Denominatore del rapporto: diverso da zero.", default=None)
+    esito: Percentuale | None = _f("Giudizio di un'azione qualitativa, da 0% a 100%; richiede una nota.", default=None)
 
 
 def _misura_kind(value: Any) -> str:
@@ -244,13 +333,20 @@ ValoreMisurato = Annotated[
 class RilevazioneYaml(_Strict):
     """A measurement file, ``measurements/<data>.yml``."""
 
-    model_config = ConfigDict(title="Rilevazione della Performance")
+    model_config = _about(
+        "Rilevazione della Performance",
+        "I valori misurati delle azioni a una data (file measurements/<data>.yml): un monitoraggio o il consuntivo.",
+    )
 
-    piano: int
-    data: Data
-    tipo: Literal["monitoraggio", "consuntivo"]
-    esempio: bool = False
-    valori: dict[str, ValoreMisurato]
+    piano: int = _f("Anno del piano a cui si riferiscono i valori, ad esempio 2021.")
+    data: Data = _f("Data della rilevazione, uguale al nome del file, ad esempio 2021-06-30.")
+    tipo: Literal["monitoraggio", "consuntivo"] = _f("monitoraggio (verifica intermedia) o consuntivo (risultato finale dell'anno).")
+    esempio: bool = _f("true se i dati sono illustrativi: il sito lo segnala con un avviso ben visibile.", default=False)
+    valori: dict[str, ValoreMisurato] = _f(
+        'Un valore per codice d\'azione, tra virgolette: "1.1.1": 3 · "1.3.1": 45% · "1.5.1": 2021-06-10 (data di completamento) · '
+        '"2.1.2": {numeratore: 30, denominatore: 150} · "5.3.1": {esito: 80%, nota: "…"} · "6.1.1": {valore: null, nota: "…"}.',
+        json_schema_extra={"propertyNames": {"pattern": CODE_RE.pattern}},
+    )
 
 
 SCHEMAS: dict[str, type[BaseModel]] = {

@@ -1,0 +1,191 @@
+"""The validator's behaviour beyond single messages: exit codes, formats, API.
+
+The per-mistake messages are pinned by the golden corpus
+(``test_validate_corpus.py``); here are the rules around them: warnings do
+not fail unless ``--strict``, GitHub annotations, nothing executed from YAML,
+all problems reported at once, the shipped data being clean, and the Python
+API other modules use.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from generator import validate
+from generator.diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
+from generator.model import Progetto
+from test_validate_corpus import CORPUS, REPO, run_validate
+
+VALID = CORPUS / "_valid"
+
+
+def copy_case(case: str, tmp_path: Path) -> Path:
+    root = tmp_path / case
+    shutil.copytree(CORPUS / case, root, ignore=shutil.ignore_patterns("expected.txt"))
+    return root
+
+
+# -- command line -----------------------------------------------------------------
+
+
+def test_missing_responsabile_is_only_a_warning():
+    result = run_validate(CORPUS / "warning-missing-responsabile")
+    assert result.returncode == 0
+    assert "avviso: l'azione «1.1.2» non indica il responsabile" in result.stdout
+    assert result.stdout.endswith("0 errori, 1 avviso\n")
+
+
+def test_strict_turns_the_missing_responsabile_warning_into_an_error():
+    result = run_validate(CORPUS / "warning-missing-responsabile", "--strict")
+    assert result.returncode == 1
+    assert "plan/2021.yml:32:25: errore: l'azione «1.1.2» non indica il responsabile" in result.stdout
+    assert result.stdout.endswith("1 errore, 0 avvisi\n")
+
+
+def test_clean_project_exits_zero_even_with_strict():
+    result = run_validate(VALID, "--strict")
+    assert (result.returncode, result.stdout) == (0, "nessun problema trovato\n")
+
+
+def test_github_format_writes_one_annotation_per_problem():
+    result = run_validate(CORPUS / "multi-error", "--format", "github")
+    lines = result.stdout.splitlines()
+    assert result.returncode == 1
+    assert len(lines) == 6
+    assert all(line.startswith("::error file=") for line in lines)
+    assert lines[2] == (
+        "::error file=plan/2021.yml,line=13,col=17,title=Errore di validazione::"
+        "i pesi degli obiettivi operativi di «1» sommano a 110%25 (60%25 + 50%25), "
+        "devono sommare esattamente a 100%25"
+        "%0Asuggerimento: correggi i pesi degli obiettivi operativi di «1»: c'è 10%25 di troppo"
+    )
+
+
+def test_github_format_marks_warnings_as_warnings():
+    result = run_validate(CORPUS / "warning-missing-responsabile", "--format", "github")
+    assert result.returncode == 0
+    assert result.stdout.startswith("::warning file=plan/2021.yml,line=32,col=25,title=Avviso di validazione::")
+
+
+def test_python_object_tag_is_reported_and_never_executed(tmp_path: Path):
+    root = copy_case("python-object-tag", tmp_path)
+    result = run_validate(root, cwd=root)
+    assert result.returncode == 1
+    assert "etichetta YAML «!!python/object/apply:os.system» non ammessa" in result.stdout
+    assert not (root / "corpus-pwned-marker").exists()
+    assert not (REPO / "corpus-pwned-marker").exists()
+
+
+def test_multi_error_reports_every_problem_sorted_by_file_and_line():
+    esito = validate.check_project(CORPUS / "multi-error")
+    positions = [(d.pos.file, d.pos.line) for d in sorted(esito.diagnostics, key=lambda d: (d.pos.file, d.pos.line))]
+    text = (CORPUS / "multi-error" / "expected.txt").read_text(encoding="utf-8")
+    reported = [line.split(": ")[0].rsplit(":", 1)[0] for line in text.splitlines() if ": errore: " in line]
+    assert len(esito.errors) == 6
+    assert reported == [f"{file}:{line}" for file, line in positions]
+    assert text.endswith("6 errori, 0 avvisi\n")
+
+
+def test_measurements_are_checked_even_when_the_plan_has_semantic_errors():
+    esito = validate.check_project(CORPUS / "multi-error")
+    assert {d.pos.file for d in esito.errors} == {"plan/2021.yml", "measurements/2021-06-30.yml"}
+
+
+# -- shipped data -----------------------------------------------------------------
+
+
+@pytest.mark.skipif(
+    not (REPO / "plan" / "2021.yml").exists(),
+    reason="plan/2021.yml (the shipped plan) is not transcribed yet",
+)
+def test_shipped_data_validates_cleanly():
+    result = run_validate(REPO)
+    assert result.returncode == 0, result.stdout
+    assert " errore: " not in result.stdout
+
+
+# -- Python API ---------------------------------------------------------------------
+
+
+def test_check_project_returns_the_model_of_a_clean_project():
+    esito = validate.check_project(VALID)
+    assert esito.diagnostics == []
+    assert isinstance(esito.progetto, Progetto)
+    assert [a.codice for a in esito.progetto.piani[2021].azioni()] == ["1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.2", "1.2.3"]
+
+
+def test_check_project_returns_no_model_when_there_are_errors():
+    esito = validate.check_project(CORPUS / "zero-denominator")
+    assert esito.progetto is None
+    assert [d.message for d in esito.errors] == ["il denominatore è zero: il rapporto non si può calcolare"]
+
+
+def test_load_project_raises_with_every_diagnostic():
+    with pytest.raises(ValidationFailed) as info:
+        validate.load_project(CORPUS / "multi-error")
+    assert len(info.value.diagnostics) == 6
+
+
+def test_load_project_strict_raises_on_warnings_only():
+    assert validate.load_project(CORPUS / "warning-missing-responsabile").piani[2021].anno == 2021
+    with pytest.raises(ValidationFailed):
+        validate.load_project(CORPUS / "warning-missing-responsabile", strict=True)
+
+
+def test_model_values_are_interpreted_by_kpi_type():
+    progetto = validate.load_project(VALID)
+    azioni = {a.codice: a for a in progetto.piani[2021].azioni()}
+    misure = progetto.rilevazioni[0].valori
+    assert azioni["1.1.2"].verso == "decrescente" and not azioni["1.1.2"].verso_esplicito
+    assert str(azioni["1.2.2"].target) == "2021-06-30"
+    assert azioni["1.2.3"].target is True
+    assert misure["1.2.1"].valore == Decimal(75)
+    assert misure["1.1.3"].valore == Decimal(80)
+
+
+def test_model_objects_carry_source_positions():
+    progetto = validate.load_project(VALID)
+    azione = next(progetto.piani[2021].azioni())
+    assert azione.pos["target"] == Pos("plan/2021.yml", 27, 25)
+    assert progetto.rilevazioni[0].valori["1.1.2"].pos["nota"] == Pos("measurements/2021-06-30.yml", 7, 31)
+
+
+def test_month_deadline_is_the_last_day_of_the_month():
+    assert str(validate.month_deadline("Febbraio", 2024)) == "2024-02-29"
+    assert validate.month_deadline("giugnio", 2021) is None
+
+
+def test_interpret_reads_italian_percent_and_yes():
+    assert validate.interpret("percentuale", "4,5 %", 2021, "target") == Decimal("4.5")
+    assert validate.interpret("si_no", "sì", 2021, "target") is True
+
+
+def test_print_report_text_quotes_the_line_with_a_caret(tmp_path: Path):
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "2021.yml").write_text("a: 1\nbb: due\n", encoding="utf-8")
+    out = io.StringIO()
+    diag = Diagnostic(Pos("plan/2021.yml", 2, 5), "messaggio", "consiglio")
+    validate.print_report([diag], tmp_path, "text", out)
+    assert out.getvalue() == (
+        "plan/2021.yml:2:5: errore: messaggio\n"
+        "  2 | bb: due\n"
+        "    |     ^\n"
+        "suggerimento: consiglio\n"
+        "\n"
+        "1 errore, 0 avvisi\n"
+    )
+
+
+def test_format_text_shows_a_tab_as_an_arrow_in_its_column():
+    text = format_text([Diagnostic(Pos("f.yml", 1, 3), "tab")], lambda f, n: "a:\tb")
+    assert "  1 | a:→b\n    |   ^\n" in text
+
+
+def test_format_github_escapes_newlines_commas_and_colons_in_properties():
+    text = format_github([Diagnostic(Pos("a,b:c.yml", 1, 2), "x\ny", "z", "avviso")])
+    assert text == "::warning file=a%2Cb%3Ac.yml,line=1,col=2,title=Avviso di validazione::x%0Ay%0Asuggerimento: z\n"
