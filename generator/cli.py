@@ -139,8 +139,33 @@ def _add_diff(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_cmd_diff)
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    return build(args.root, strict=args.strict, jobs=args.jobs)
+
+
+def _add_build(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "build",
+        help="genera il sito: controlla i dati, calcola i risultati, scrive pagine, grafici e dati aperti, poi esegue MkDocs",
+        description=(
+            "Controlla plan/, measurements/ e premi/ (in caso di errori si ferma senza modificare nulla), "
+            "calcola i gradi di raggiungimento, prepara pagine, grafici e dati aperti in build/docs "
+            "insieme alle pagine scritte a mano di docs/, poi costruisce il sito con MkDocs e lo "
+            "sostituisce in site/ solo se tutto è andato a buon fine."
+        ),
+        epilog="esempio:\n  python -m generator build --root . --strict --jobs 2",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _root(p)
+    p.add_argument("--strict", action="store_true", help="modalità strict di MkDocs: ogni avviso di MkDocs (ad esempio un link rotto) fa fallire la build")
+    p.add_argument("--jobs", type=int, default=None, metavar="N", help="processi per disegnare i grafici (predefinito: uno per CPU)")
+    p.set_defaults(handler=_cmd_build)
+
+
 #: Every sub-command registers itself here (name -> function adding its parser).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema, _add_export, _add_diff]
+COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema, _add_export, _add_diff, _add_build]
 
 
 def build_parser() -> argparse.ArgumentParser:

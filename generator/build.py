@@ -1,0 +1,410 @@
+"""The build: gather and check everything first, then write; then MkDocs.
+
+Like ``mkdocs build`` itself (which reads every page before writing any), a
+build here never leaves a half-made result behind:
+
+1. **load + validate** the plan, measurements and bonus files; on any error
+   print the Italian report and stop, having written nothing;
+2. **score** every plan on every measurement;
+3. **render** every page, chart and open-data file *in memory*
+   (docs-relative path -> bytes), and check that no generated file would
+   overwrite a hand-written one in ``docs/``;
+4. **stage**: write them, with copies of the hand-written ``docs/``, into
+   ``build/docs/``, touching only files whose bytes changed (their mtimes
+   stay, so incremental tools see no change) and removing stale ones;
+5. **MkDocs** builds the staging folder into a fresh temporary folder next
+   to ``site/``, with the navigation built from the data;
+6. **swap** it into ``site/`` (old aside, new in, old deleted): a failed
+   build leaves the previous site untouched.
+
+Steps 1–4 are :func:`prepara`, shared with ``mkdocs serve`` through
+:mod:`generator.mkdocs_hooks`. Builds are reproducible: same inputs, same
+bytes everywhere under ``site/`` (``SOURCE_DATE_EPOCH`` defaults to the date
+of the latest measurement, never to the clock).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+from .diagnostics import Diagnostic, ValidationFailed, format_text
+
+#: Where the staging docs folder lives, relative to the project root.
+STAGING = Path("build") / "docs"
+CHART_CACHE = Path(".cache") / "charts"
+#: Key set in ``config.extra`` once :func:`prepara` has run for a config, so
+#: the MkDocs hook does not redo the work when ``build.py`` drives MkDocs.
+PREPARATO = "performance_preparato"
+
+GUIDA = "guida"
+GUIDA_TITOLO = "Guida per il personale"
+#: Hand-written pages that close the navigation, in this order.
+PAGINE_FINALI = ("accessibilita.md", "note-legali.md")
+
+
+class BuildError(Exception):
+    """A problem that stops the build before anything is written (in Italian)."""
+
+
+@dataclass
+class Preparato:
+    """The outcome of steps 1–4, what MkDocs needs next."""
+
+    root: Path
+    staging: Path
+    nav: list[Any]
+    esempio: bool
+    aggiornato: dt.date | None
+    avvisi: list[Diagnostic]
+    scritti: list[str] = field(default_factory=list)
+    rimossi: list[str] = field(default_factory=list)
+    tempi: dict[str, float] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# Timing
+# --------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _tempo(tempi: dict[str, float], fase: str) -> Iterator[None]:
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        tempi[fase] = tempi.get(fase, 0.0) + time.perf_counter() - t0
+
+
+def _fmt_tempi(tempi: Mapping[str, float]) -> str:
+    return " · ".join(f"{k} {v:.2f} s".replace(".", ",") for k, v in tempi.items())
+
+
+# --------------------------------------------------------------------------
+# Steps 1–4
+# --------------------------------------------------------------------------
+
+
+def _handwritten(docs: Path) -> dict[str, bytes]:
+    """Every file under the hand-written docs folder (dot-files skipped, as MkDocs does)."""
+    out: dict[str, bytes] = {}
+    if not docs.is_dir():
+        return out
+    for path in sorted(docs.rglob("*")):
+        rel = path.relative_to(docs)
+        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
+            continue
+        out[rel.as_posix()] = path.read_bytes()
+    return out
+
+
+def _collisioni(generati: Mapping[str, bytes], scritti: Mapping[str, bytes], docs_name: str) -> list[str]:
+    """Generated paths that a hand-written file already uses (case-insensitively too)."""
+    mano = {p.casefold(): p for p in scritti}
+    out = []
+    for p in sorted(generati):
+        if p.casefold() in mano:
+            out.append(
+                f"la pagina generata «{p}» coinciderebbe con il file scritto a mano «{docs_name}/{mano[p.casefold()]}»: "
+                f"rinomina o sposta il file in {docs_name}/ (le pagine generate non sovrascrivono mai quelle scritte a mano)"
+            )
+    return out
+
+
+def _ordine_guida(indice: bytes | None, pagine: list[str]) -> list[str]:
+    """Guide pages in the order the guide's index links them, then the rest sorted."""
+    ordine: list[str] = []
+    if indice is not None:
+        for m in re.finditer(r"\]\(([^)#\s]+\.md)(?:#[^)]*)?\)", indice.decode("utf-8", "replace")):
+            p = f"{GUIDA}/{PurePosixPath(m.group(1)).as_posix()}"
+            if p in pagine and p not in ordine:
+                ordine.append(p)
+    return ordine + sorted(p for p in pagine if p not in ordine)
+
+
+def nav_completa(nav_dati: list[Any], mano: Mapping[str, bytes]) -> list[Any]:
+    """The whole navigation: the data's, then the staff guide, other pages, legal pages."""
+    nav = list(nav_dati)
+    md = [p for p in mano if p.endswith(".md")]
+    guida = [p for p in md if p.startswith(GUIDA + "/")]
+    if guida:
+        indice = f"{GUIDA}/index.md"
+        resto = [p for p in guida if p != indice]
+        voci: list[Any] = ([indice] if indice in guida else []) + _ordine_guida(mano.get(indice), resto)
+        nav.append({GUIDA_TITOLO: voci})
+    altre = sorted(p for p in md if not p.startswith(GUIDA + "/") and p not in PAGINE_FINALI)
+    nav.extend(altre)
+    nav.extend(p for p in PAGINE_FINALI if p in mano)
+    return nav
+
+
+def _sync(staging: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
+    """Make ``staging`` hold exactly ``files``; write only what changed.
+
+    Returns (written, removed) docs-relative paths. Each write goes through a
+    temporary file and :func:`os.replace`, so MkDocs' file watcher never sees
+    a half-written page.
+    """
+    staging.mkdir(parents=True, exist_ok=True)
+    scritti: list[str] = []
+    for rel, data in files.items():
+        target = staging / rel
+        try:
+            if target.is_file() and target.read_bytes() == data:
+                continue
+        except OSError:
+            pass
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, 0o644)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        scritti.append(rel)
+    rimossi: list[str] = []
+    for path in sorted(staging.rglob("*"), reverse=True):
+        rel = path.relative_to(staging).as_posix()
+        if path.is_file() or path.is_symlink():
+            if rel not in files:
+                path.unlink()
+                rimossi.append(rel)
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return scritti, sorted(rimossi)
+
+
+def _print_diags(diags: list[Diagnostic], root: Path, out: IO[str]) -> None:
+    from .validate import line_reader
+
+    if diags:
+        out.write(format_text(diags, line_reader(root)))
+
+
+def prepara(
+    root: Path,
+    *,
+    use_directory_urls: bool = True,
+    repo_url: str | None = None,
+    jobs: int | None = None,
+    out: IO[str] | None = None,
+) -> Preparato:
+    """Steps 1–4: validate, score, render in memory, stage into ``build/docs``.
+
+    Raises :class:`ValidationFailed` (every diagnostic, nothing written) or
+    :class:`BuildError` (a generated page would replace a hand-written one).
+    """
+    from . import opendata, provenance, score  # noqa: F401 - score used via pages
+    from .premi import load_premi
+    from .render import charts, pages
+    from .validate import check_project
+
+    root = Path(root).resolve()
+    tempi: dict[str, float] = {}
+    with _tempo(tempi, "caricamento"):
+        mano = _handwritten(root / "docs")
+        prov = provenance.collect(root, repo_url)
+    with _tempo(tempi, "validazione"):
+        esito = check_project(root)
+        diags = list(esito.diagnostics)
+        premi: dict[int, Any] = {}
+        try:
+            premi, avvisi_premi = load_premi(root)
+            diags += avvisi_premi
+        except ValidationFailed as err:
+            diags += err.diagnostics
+        if esito.progetto is None or any(d.is_error for d in diags):
+            raise ValidationFailed(diags)
+        progetto = esito.progetto
+    with _tempo(tempi, "punteggi"):
+        anni = pages.anni(progetto)
+    with _tempo(tempi, "dati aperti"):
+        od = opendata.export_files(progetto)
+    with _tempo(tempi, "pagine"):
+        sito = pages.render_site(
+            progetto, anni, premi=premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls
+        )
+    generati: dict[str, bytes] = {p: t.encode("utf-8") for p, t in sito.pagine.items()}
+    for p, data in od.items():
+        generati[p] = data
+    problemi = _collisioni({**generati, **{k: b"" for k in sito.grafici}}, mano, "docs")
+    if problemi:
+        raise BuildError("\n".join(problemi))
+    with _tempo(tempi, "grafici"):
+        cache = root / CHART_CACHE
+        disegnati = charts.render_all(sito.grafici.values(), jobs=jobs, cache_dir=cache)
+    for key, chart in disegnati.items():
+        generati[key] = chart.svg
+    tutti = dict(mano)
+    tutti.update(generati)
+    staging = root / STAGING
+    with _tempo(tempi, "scrittura"):
+        scritti, rimossi = _sync(staging, dict(sorted(tutti.items())))
+    return Preparato(
+        root=root,
+        staging=staging,
+        nav=nav_completa(sito.nav, mano),
+        esempio=sito.esempio,
+        aggiornato=sito.aggiornato,
+        avvisi=[d for d in diags if not d.is_error],
+        scritti=scritti,
+        rimossi=rimossi,
+        tempi=tempi,
+    )
+
+
+def configura(config: Any, prep: Preparato) -> None:
+    """Point a loaded MkDocs config at the staged docs, with the data's nav and banner."""
+    config["docs_dir"] = str(prep.staging)
+    config["nav"] = prep.nav
+    extra = config["extra"]
+    extra["esempio"] = bool(extra.get("esempio")) or prep.esempio
+    extra[PREPARATO] = True
+
+
+def repo_url_di(config: Any) -> str | None:
+    """Where commit links point: ``repo_url``, else ``extra.repository``."""
+    return config.get("repo_url") or (config.get("extra") or {}).get("repository") or None
+
+
+# --------------------------------------------------------------------------
+# Steps 5–6
+# --------------------------------------------------------------------------
+
+
+def epoch_dati(aggiornato: dt.date | None) -> int:
+    """SOURCE_DATE_EPOCH for the data: midnight UTC of the latest measurement (or 1970)."""
+    if aggiornato is None:
+        return 0
+    return int(dt.datetime(aggiornato.year, aggiornato.month, aggiornato.day, tzinfo=dt.timezone.utc).timestamp())
+
+
+@contextlib.contextmanager
+def _source_date_epoch(aggiornato: dt.date | None) -> Iterator[None]:
+    """Set SOURCE_DATE_EPOCH (if the caller has not) for the MkDocs run only."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        yield
+        return
+    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_dati(aggiornato))
+    try:
+        yield
+    finally:
+        os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+@contextlib.contextmanager
+def _mkdocs_log(out: IO[str]) -> Iterator[None]:
+    """Show MkDocs' warnings and errors (the CLI would; the Python API does not)."""
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(out)
+    handler.setLevel(logging.WARNING)
+    handler.setFormatter(logging.Formatter("MkDocs %(levelname)s: %(message)s"))
+    propagate, level = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    if logger.level == logging.NOTSET or logger.level > logging.WARNING:
+        logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        logger.setLevel(level)
+
+
+def _swap(nuovo: Path, site: Path) -> None:
+    """Replace ``site`` with ``nuovo``: two renames on one filesystem."""
+    vecchio = None
+    if site.exists():
+        vecchio = Path(tempfile.mkdtemp(prefix=".site-vecchio-", dir=site.parent))
+        os.rename(site, vecchio / "site")
+    os.rename(nuovo, site)
+    if vecchio is not None:
+        shutil.rmtree(vecchio, ignore_errors=True)
+
+
+def build(
+    root: Path,
+    *,
+    strict: bool = False,
+    jobs: int | None = None,
+    out: IO[str] = sys.stdout,
+    err: IO[str] = sys.stderr,
+) -> int:
+    """``python -m generator build``: the whole pipeline; returns the exit code."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .validate import print_report
+
+    root = Path(root).resolve()
+    config_file = root / "mkdocs.yml"
+    if not config_file.is_file():
+        err.write(f"errore: manca {config_file} (la configurazione del sito)\n")
+        return 1
+    t0 = time.perf_counter()
+    try:
+        with _mkdocs_log(err):
+            # Without --strict, mkdocs.yml's own `strict:` decides.
+            config = load_config(config_file=str(config_file), **({"strict": True} if strict else {}))
+    except MkDocsException as e:
+        err.write(f"errore nella configurazione {config_file.name}: {e}\n")
+        return 1
+    t_config = time.perf_counter() - t0
+    try:
+        prep = prepara(
+            root,
+            use_directory_urls=bool(config["use_directory_urls"]),
+            repo_url=repo_url_di(config),
+            jobs=jobs,
+        )
+    except ValidationFailed as e:
+        print_report(e.diagnostics, root, "text", err)
+        err.write("build interrotta: correggi gli errori indicati sopra (il sito pubblicato non è stato modificato)\n")
+        return 1
+    except BuildError as e:
+        err.write(f"errore: {e}\nbuild interrotta (il sito pubblicato non è stato modificato)\n")
+        return 1
+    prep.tempi["caricamento"] = prep.tempi.get("caricamento", 0.0) + t_config
+    if prep.avvisi:
+        _print_diags(prep.avvisi, root, err)
+    configura(config, prep)
+    site = root / "site"
+    nuovo = Path(tempfile.mkdtemp(prefix=".site-nuovo-", dir=root))
+    os.chmod(nuovo, 0o755)
+    config["site_dir"] = str(nuovo)
+    try:
+        with _tempo(prep.tempi, "mkdocs"), _source_date_epoch(prep.aggiornato), _mkdocs_log(err):
+            mkdocs_build(config)
+    except (MkDocsException, OSError) as e:
+        shutil.rmtree(nuovo, ignore_errors=True)
+        err.write(f"errore di MkDocs: {e}\nbuild interrotta (il sito pubblicato non è stato modificato)\n")
+        return 1
+    except BaseException:
+        shutil.rmtree(nuovo, ignore_errors=True)
+        raise
+    _swap(nuovo, site)
+    out.write(
+        f"sito generato in {site} ({len(prep.scritti)} file aggiornati, {len(prep.rimossi)} rimossi in {STAGING.as_posix()})\n"
+        f"tempi: {_fmt_tempi(prep.tempi)}\n"
+    )
+    return 0
+
+
+__all__ = ["BuildError", "Preparato", "build", "configura", "nav_completa", "prepara"]

@@ -1,0 +1,800 @@
+"""The transparency site's pages: scored plan -> Markdown files + chart specs.
+
+Pure and in memory: :func:`render_site` takes the validated project, its
+scores and the optional extras (bonus data, provenance, open-data files)
+and returns every generated page as text, every chart as a spec (drawn
+later by :mod:`generator.render.charts`) and the navigation built from the
+data. Nothing is written here; :mod:`generator.build` decides where.
+
+Safety: every page is a Jinja2 template (``templates/``) rendered with the
+data passed as *values*; the environment's ``finalize`` hook escapes every
+printed value for Markdown and HTML (:mod:`generator.render.escape`), so a
+template cannot forget to, and a ``{{ }}`` inside a title is just text.
+Trusted fragments (links, figures) are built here from escaped parts and
+marked :class:`~generator.render.escape.Md`.
+
+The URL scheme is in :mod:`generator.render.urls`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import posixpath
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from .. import score as S
+from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
+from . import charts as C
+from . import fmt, urls
+from .escape import Md, attr, finalize, html_text, md, md_block
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+#: The link texts the regulators' crawler looks for (D.Lgs. 33/2013 annex),
+#: under a link whose text is exactly "Performance". Do not reword.
+PERFORMANCE = "Performance"
+SEZIONI = (
+    ("Sistema di misurazione e valutazione della Performance", urls.SMVP),
+    ("Piano della Performance", urls.PIANI),
+    ("Relazione sulla Performance", urls.RELAZIONI),
+    ("Ammontare complessivo dei premi", urls.PREMI),
+    ("Dati relativi ai premi", urls.DATI_PREMI),
+)
+
+TIPO_TESTO = {
+    "numero": "numero",
+    "percentuale": "percentuale",
+    "data": "scadenza (data)",
+    "si_no": "sì/no",
+    "qualitativo": "qualitativo (giudizio del valutatore)",
+}
+VERSO_TESTO = {"crescente": "più alto è meglio", "decrescente": "più basso è meglio"}
+TIPO_RILEVAZIONE = {"monitoraggio": "monitoraggio", "consuntivo": "consuntivo"}
+
+
+# --------------------------------------------------------------------------
+# Inputs and outputs
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anno:
+    """One plan year with its scores on every rilevazione (oldest first)."""
+
+    piano: Piano
+    storico: tuple[S.Risultati, ...]
+
+    @property
+    def anno(self) -> int:
+        return self.piano.anno
+
+    @property
+    def ultima(self) -> S.Risultati | None:
+        return self.storico[-1] if self.storico else None
+
+    @property
+    def precedenti(self) -> tuple[S.Risultati, ...]:
+        return self.storico[:-1]
+
+    def storia_azione(self, codice: str) -> list[tuple[Rilevazione, S.EsitoAzione]]:
+        return [(r.rilevazione, r.azione(codice)) for r in self.storico]
+
+    def storia_operativo(self, codice: str) -> list[tuple[Rilevazione, S.EsitoOperativo]]:
+        return [(r.rilevazione, r.operativo(codice)) for r in self.storico]
+
+    def storia_strategico(self, codice: str) -> list[tuple[Rilevazione, S.EsitoStrategico]]:
+        return [(r.rilevazione, r.strategico(codice)) for r in self.storico]
+
+
+@dataclass
+class Sito:
+    """Everything generated, in memory.
+
+    ``pagine``: docs-relative path -> Markdown; ``grafici``: docs-relative
+    SVG path -> spec (the spec's key is the path); ``nav``: the data-driven
+    part of the navigation, in MkDocs ``nav`` form; ``aggiornato``: the
+    latest measurement date (the date of the data, never the build's).
+    """
+
+    pagine: dict[str, str] = field(default_factory=dict)
+    grafici: dict[str, C.ChartSpec] = field(default_factory=dict)
+    nav: list[Any] = field(default_factory=list)
+    esempio: bool = False
+    aggiornato: dt.date | None = None
+
+
+# --------------------------------------------------------------------------
+# Small view helpers (plain text out; templates escape it)
+# --------------------------------------------------------------------------
+
+
+def valore(v: Any, azione: Azione) -> str:
+    """A target, threshold or value of ``azione``, formatted by its KPI type."""
+    return fmt.valore(v, azione.tipo, azione.unita)
+
+
+def misurato(esito: S.EsitoAzione) -> str:
+    """The measured value as shown: formatted, with the ratio it comes from."""
+    m = esito.misura
+    if m is None:
+        return "non misurato"
+    if m.valore is None:
+        return "non ancora realizzata"
+    a = esito.azione
+    text = valore(m.valore, a)
+    if m.numeratore is not None and m.denominatore is not None:
+        text += f" ({fmt.numero(m.numeratore)} su {fmt.numero(m.denominatore)})"
+    if a.tipo == "qualitativo":
+        text = f"esito {text}"
+    return text
+
+
+def verso(azione: Azione) -> str:
+    if azione.tipo == "data":
+        return "prima è meglio (scadenza)"
+    if azione.tipo in ("si_no", "qualitativo"):
+        return "—"
+    return VERSO_TESTO[azione.verso]
+
+
+def responsabili(azione: Azione, piano: Piano) -> str:
+    if not azione.responsabile:
+        return "non indicato"
+    return "; ".join(piano.strutture.get(r, r) for r in azione.responsabile)
+
+
+def stato(esito: Any) -> str:
+    return S.stato(esito)
+
+
+def stato_azione(esito: S.EsitoAzione) -> str:
+    """Like :func:`stato`, but a deadline still open says so."""
+    if esito.grado is None and esito.misura is not None and esito.misura.valore is None:
+        return "in corso (scadenza non ancora arrivata)"
+    return S.stato(esito)
+
+
+def raggiunto(esito: S.EsitoStrategico) -> str:
+    if esito.raggiunto is None:
+        return "—"
+    return "sì" if esito.raggiunto else "no"
+
+
+def targets(obiettivo: ObiettivoStrategico) -> str:
+    return ", ".join(f"{fmt.percentuale(v)} nel {anno}" for anno, v in obiettivo.target.items())
+
+
+def descr_rilevazione(r: Rilevazione) -> str:
+    return f"{TIPO_RILEVAZIONE[r.tipo]} del {fmt.data(r.data)}"
+
+
+def _url(u: str) -> str:
+    """A URL safe inside a Markdown link destination (no spaces, parentheses, angle brackets)."""
+    return quote(u, safe=":/?#[]@!$&'*+,;=%~").replace("(", "%28").replace(")", "%29")
+
+
+def _titolo_html(text: str) -> str:
+    """A title for contexts the theme prints without escaping (nav, <title>, header)."""
+    return html.escape(" ".join(str(text).split()), quote=True)
+
+
+# --------------------------------------------------------------------------
+# Chart specs (charts never see the model)
+# --------------------------------------------------------------------------
+
+
+def _soglie(a: Azione) -> C.Soglie:
+    return C.Soglie(target=a.target, soglia_80=a.soglia_80, soglia_60=a.soglia_60)
+
+
+def spec_azione(key: str, e: S.EsitoAzione) -> C.BulletSpec:
+    a = e.azione
+    v = None if e.misura is None else e.misura.valore
+    return C.BulletSpec(
+        key=key,
+        titolo=f"{a.codice} {a.titolo}",
+        tipo=a.tipo,
+        verso=a.verso,
+        valore=v,
+        soglie=_soglie(a),
+        unita=a.unita,
+        grado=e.grado,
+    )
+
+
+def spec_operativo(key: str, e: S.EsitoOperativo) -> C.BarSpec:
+    return C.BarSpec(
+        key=key,
+        titolo=f"{e.codice} {e.obiettivo.titolo}: azioni",
+        items=tuple(C.BarItem(a.codice, a.azione.titolo, a.grado, peso=a.azione.peso) for a in e.azioni),
+    )
+
+
+def spec_strategico(key: str, e: S.EsitoStrategico) -> C.BarSpec:
+    return C.BarSpec(
+        key=key,
+        titolo=f"{e.codice} {e.obiettivo.titolo}: obiettivi operativi",
+        items=tuple(C.BarItem(o.codice, o.obiettivo.titolo, o.grado, peso=o.obiettivo.peso) for o in e.operativi),
+        target=e.target,
+    )
+
+
+def spec_ente(key: str, r: S.Risultati) -> C.BarSpec:
+    targets_ = {s.target for s in r.strategici()}
+    comune = next(iter(targets_)) if len(targets_) == 1 else None
+    return C.BarSpec(
+        key=key,
+        titolo=f"Obiettivi strategici, {descr_rilevazione(r.rilevazione)}",
+        items=tuple(C.BarItem(s.codice, s.obiettivo.titolo, s.grado, target=s.target) for s in r.strategici()),
+        target=comune,
+    )
+
+
+def spec_andamento(key: str, titolo: str, punti: Iterable[tuple[Rilevazione, Decimal | None]], target: Decimal | None = None) -> C.TrendSpec:
+    return C.TrendSpec(
+        key=key,
+        titolo=titolo,
+        punti=tuple(C.TrendPoint(r.data, g) for r, g in punti),
+        target=target,
+    )
+
+
+def punti_misurati(punti: Sequence[tuple[Rilevazione, Decimal | None]]) -> int:
+    return sum(1 for _, g in punti if g is not None)
+
+
+# --------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------
+
+
+class Pagina:
+    """The page being rendered: relative links and figures from its location."""
+
+    def __init__(self, sito: _Renderer, path: str):
+        self._r = sito
+        self.path = path
+
+    def url(self, a: str, ancora: str | None = None) -> Md:
+        return Md(_url(urls.link(self.path, a, ancora)))
+
+    def link(self, testo: Any, a: str, ancora: str | None = None) -> Md:
+        return Md(f"[{md(testo)}]({self.url(a, ancora)})")
+
+    def link_azione(self, anno: int, azione: Azione, testo: Any | None = None) -> Md:
+        pagina, ancora = urls.azione(anno, azione.codice)
+        return self.link(testo if testo is not None else f"{azione.codice} {azione.titolo}", pagina, ancora)
+
+    def link_obiettivo(self, anno: int, obiettivo: ObiettivoStrategico | ObiettivoOperativo, testo: Any | None = None) -> Md:
+        return self.link(testo if testo is not None else f"{obiettivo.codice} {obiettivo.titolo}", urls.obiettivo(anno, obiettivo.codice))
+
+    def link_file(self, testo: Any, file: str) -> Md:
+        return self.link(testo, file)
+
+    def figura(self, spec: C.ChartSpec, didascalia: str) -> Md:
+        """Register ``spec`` (its key is the SVG path) and return the HTML figure.
+
+        Raw HTML because the alt text must be HTML-escaped exactly once;
+        MkDocs does not rewrite raw HTML, so the ``src`` is made relative
+        to the page's *output* folder here.
+        """
+        self._r.sito.grafici.setdefault(spec.key, spec)
+        src = urls.src(self.path, spec.key, self._r.use_directory_urls)
+        alt = C.alt_text(spec)
+        return Md(
+            f'<figure class="pf-grafico">\n'
+            f'<img src="{attr(_url(src))}" alt="{attr(alt)}" loading="lazy">\n'
+            f"<figcaption>{html_text(didascalia)}</figcaption>\n"
+            f"</figure>"
+        )
+
+    def modifica(self, oggetto: Any, campo: str = "") -> Md:
+        """" — modificato il 3 marzo 2021 (commit abc1234)" for a field, or nothing.
+
+        ``campo="*"`` takes the latest change among all the object's lines
+        (a measured value written as several keys).
+        """
+        prov = self._r.provenienza
+        if prov is None:
+            return Md("")
+        posizioni = getattr(oggetto, "pos", {}) or {}
+        if campo == "*":
+            m = prov.recente(posizioni.values())
+        else:
+            m = prov.get(posizioni.get(campo) or posizioni.get(""))
+        if m is None:
+            return Md("")
+        commit = f"commit {md(m.short)}"
+        if m.url:
+            commit = f"commit [{md(m.short)}]({_url(m.url)})"
+        return Md(f" — modificato il {md(fmt.data(m.data))} \\({commit}\\)")
+
+
+class _Renderer:
+    def __init__(
+        self,
+        progetto: Progetto,
+        anni: Mapping[int, Anno],
+        *,
+        premi: Mapping[int, Any],
+        provenienza: Any,
+        opendata: Mapping[str, bytes],
+        use_directory_urls: bool,
+    ):
+        self.progetto = progetto
+        self.anni = dict(sorted(anni.items()))
+        self.premi = premi
+        self.provenienza = provenienza
+        self.opendata = opendata
+        self.use_directory_urls = use_directory_urls
+        self.sito = Sito()
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+            autoescape=False,  # escaping is Markdown-aware: see finalize
+            finalize=finalize,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+            auto_reload=False,
+        )
+        self.env.filters.update(
+            grado=fmt.grado,
+            perc=fmt.percentuale,
+            data=fmt.data,
+            numero=fmt.numero,
+            euro=fmt.euro,
+            mese=fmt.mese,
+            blocco=md_block,
+            kb=lambda n: fmt.numero(Decimal(n) / 1024, 1) + "\u00a0kB",
+        )
+        self.env.globals.update(
+            valore=valore,
+            misurato=misurato,
+            verso=verso,
+            responsabili=responsabili,
+            stato=stato,
+            stato_azione=stato_azione,
+            raggiunto=raggiunto,
+            targets=targets,
+            descr_rilevazione=descr_rilevazione,
+            tipo_testo=TIPO_TESTO,
+            sezioni=SEZIONI,
+            urls=urls,
+            PERFORMANCE=PERFORMANCE,
+            punti_misurati=punti_misurati,
+            si_no=fmt.si_no,
+        )
+        date = [r.data for r in progetto.rilevazioni]
+        self.sito.aggiornato = max(date) if date else None
+        self.sito.esempio = any(r.esempio for r in progetto.rilevazioni)
+
+    # -- writing -----------------------------------------------------------
+
+    def aggiornato(self, anno: int | None = None) -> dt.date | None:
+        if anno is not None and anno in self.anni and self.anni[anno].ultima is not None:
+            return self.anni[anno].ultima.rilevazione.data
+        return self.sito.aggiornato
+
+    def pagina(self, path: str, template: str, titolo: str, *, anno: int | None = None, descrizione: str | None = None, **ctx: Any) -> None:
+        if path in self.sito.pagine:
+            raise ValueError(f"two generated pages with the same path: {path}")
+        p = Pagina(self, path)
+        body = self.env.get_template(template).render(
+            P=p,
+            titolo=titolo,
+            anni=self.anni,
+            esempio=self.sito.esempio,
+            ente=self._ente(),
+            **ctx,
+        )
+        meta: dict[str, str] = {"title": _titolo_html(titolo)}
+        quando = self.aggiornato(anno)
+        if quando is not None:
+            meta["aggiornato"] = fmt.data(quando)
+        if descrizione:
+            meta["description"] = _titolo_html(descrizione)
+        front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
+        text = f"---\n{front}---\n\n{body.strip()}\n"
+        self.sito.pagine[path] = text
+
+    def _ente(self) -> str:
+        if not self.anni:
+            return ""
+        return self.anni[max(self.anni)].piano.ente
+
+    # -- the site ----------------------------------------------------------
+
+    def run(self) -> Sito:
+        self.home()
+        self.performance()
+        self.smvp()
+        self.piani()
+        for a in self.anni.values():
+            self.piano(a)
+        self.relazioni()
+        for a in self.anni.values():
+            self.relazione(a)
+        self.premi_pagine()
+        self.pira()
+        self.strutture()
+        self.dati_aperti()
+        self.sito.nav = self.nav()
+        return self.sito
+
+    def _ultimo_anno(self) -> Anno | None:
+        """The latest plan year that has a measurement, else the latest plan."""
+        con = [a for a in self.anni.values() if a.ultima is not None]
+        if con:
+            return con[-1]
+        return self.anni[max(self.anni)] if self.anni else None
+
+    def _grafici_anno(self, p: Pagina, a: Anno) -> dict[str, Md]:
+        """The whole-plan charts (home, relazione): strategic objectives and trend."""
+        out: dict[str, Md] = {}
+        r = a.ultima
+        if r is None:
+            return out
+        out["strategici"] = p.figura(
+            spec_ente(urls.grafico_anno(a.anno, "strategici"), r),
+            f"Grado di raggiungimento degli obiettivi strategici del piano {a.anno} ({descr_rilevazione(r.rilevazione)}).",
+        )
+        punti = [(x.rilevazione, x.grado) for x in a.storico]
+        if punti_misurati(punti) >= 2:
+            out["andamento"] = p.figura(
+                spec_andamento(urls.grafico_anno(a.anno, "andamento"), f"Ente, piano {a.anno}", punti),
+                f"Andamento del grado di raggiungimento complessivo dell'ente nelle rilevazioni del {a.anno}.",
+            )
+        return out
+
+    def home(self) -> None:
+        a = self._ultimo_anno()
+        p_path = urls.HOME
+        grafici = self._grafici_anno(Pagina(self, p_path), a) if a is not None else {}
+        self.pagina(
+            p_path,
+            "home.md.j2",
+            f"Performance — {self._ente()}" if self._ente() else "Performance",
+            anno=a.anno if a else None,
+            descrizione=f"Piano e Relazione sulla Performance di {self._ente()}: obiettivi, indicatori, target, risultati e dati aperti.",
+            a=a,
+            grafici=grafici,
+        )
+
+    def performance(self) -> None:
+        self.pagina(urls.PERFORMANCE, "performance.md.j2", PERFORMANCE)
+
+    def smvp(self) -> None:
+        a = self._ultimo_anno()
+        esempio = _esempio_smvp(a) if a is not None else None
+        self.pagina(
+            urls.SMVP,
+            "smvp.md.j2",
+            "Sistema di misurazione e valutazione della Performance",
+            anno=a.anno if a else None,
+            a=a,
+            es=esempio,
+            motivo=motivo,
+            pesata=pesata,
+        )
+
+    def piani(self) -> None:
+        self.pagina(urls.PIANI, "piani.md.j2", "Piano della Performance")
+
+    def piano(self, a: Anno) -> None:
+        self.pagina(urls.piano(a.anno), "piano.md.j2", f"{a.piano.titolo} (anno {a.anno})", anno=a.anno, a=a)
+        for s in a.piano.obiettivi_strategici():
+            self.strategico(a, s)
+            for o in s.obiettivi_operativi:
+                self.operativo(a, s, o)
+
+    def strategico(self, a: Anno, s: ObiettivoStrategico) -> None:
+        path = urls.obiettivo(a.anno, s.codice)
+        p = Pagina(self, path)
+        storia = a.storia_strategico(s.codice)
+        grafici: dict[str, Md] = {}
+        ultimo = storia[-1][1] if storia else None
+        if ultimo is not None:
+            grafici["operativi"] = p.figura(
+                spec_strategico(urls.grafico(path, "operativi"), ultimo),
+                f"Grado di raggiungimento degli obiettivi operativi di «{s.codice} {s.titolo}» ({descr_rilevazione(storia[-1][0])}), con il target dell'obiettivo strategico.",
+            )
+            punti = [(r, e.grado) for r, e in storia]
+            if punti_misurati(punti) >= 2:
+                grafici["andamento"] = p.figura(
+                    spec_andamento(urls.grafico(path, "andamento"), f"{s.codice} {s.titolo}", punti, ultimo.target),
+                    f"Andamento del grado di raggiungimento di «{s.codice} {s.titolo}» nelle rilevazioni del {a.anno}.",
+                )
+        prospettiva = next(p_ for p_ in a.piano.prospettive if p_.id == s.prospettiva)
+        self.pagina(
+            path,
+            "strategico.md.j2",
+            f"Obiettivo strategico {s.codice} — {s.titolo}",
+            anno=a.anno,
+            a=a,
+            s=s,
+            prospettiva=prospettiva,
+            storia=storia,
+            ultimo=ultimo,
+            grafici=grafici,
+        )
+
+    def operativo(self, a: Anno, s: ObiettivoStrategico, o: ObiettivoOperativo) -> None:
+        path = urls.obiettivo(a.anno, o.codice)
+        p = Pagina(self, path)
+        storia = a.storia_operativo(o.codice)
+        grafici: dict[str, Md] = {}
+        ultimo = storia[-1][1] if storia else None
+        if ultimo is not None:
+            grafici["azioni"] = p.figura(
+                spec_operativo(urls.grafico(path, "azioni"), ultimo),
+                f"Grado di raggiungimento delle azioni di «{o.codice} {o.titolo}» ({descr_rilevazione(storia[-1][0])}), con il loro peso.",
+            )
+            punti = [(r, e.grado) for r, e in storia]
+            if punti_misurati(punti) >= 2:
+                grafici["andamento"] = p.figura(
+                    spec_andamento(urls.grafico(path, "andamento"), f"{o.codice} {o.titolo}", punti),
+                    f"Andamento del grado di raggiungimento di «{o.codice} {o.titolo}» nelle rilevazioni del {a.anno}.",
+                )
+        azioni = []
+        for az in o.azioni:
+            st = a.storia_azione(az.codice)
+            g: dict[str, Md] = {}
+            if st:
+                r_last, e_last = st[-1]
+                g["bullet"] = p.figura(
+                    spec_azione(urls.grafico(path, f"azione-{az.codice}"), e_last),
+                    f"Valore misurato di «{az.codice} {az.titolo}» rispetto a target e soglie ({descr_rilevazione(r_last)}).",
+                )
+                punti = [(r, e.grado) for r, e in st]
+                if punti_misurati(punti) >= 2:
+                    g["andamento"] = p.figura(
+                        spec_andamento(urls.grafico(path, f"azione-{az.codice}-andamento"), f"{az.codice} {az.titolo}", punti),
+                        f"Andamento del grado di raggiungimento di «{az.codice} {az.titolo}» nelle rilevazioni del {a.anno}.",
+                    )
+            azioni.append({"azione": az, "storia": st, "ultimo": st[-1][1] if st else None, "grafici": g, "ancora": Md(urls.ancora_azione(az.codice))})
+        self.pagina(
+            path,
+            "operativo.md.j2",
+            f"Obiettivo operativo {o.codice} — {o.titolo}",
+            anno=a.anno,
+            a=a,
+            s=s,
+            o=o,
+            storia=storia,
+            ultimo=ultimo,
+            grafici=grafici,
+            azioni=azioni,
+        )
+
+    def relazioni(self) -> None:
+        self.pagina(urls.RELAZIONI, "relazioni.md.j2", "Relazione sulla Performance")
+
+    def relazione(self, a: Anno) -> None:
+        path = urls.relazione(a.anno)
+        grafici = self._grafici_anno(Pagina(self, path), a)
+        self.pagina(path, "relazione.md.j2", f"Relazione sulla Performance {a.anno}", anno=a.anno, a=a, grafici=grafici)
+
+    def premi_pagine(self) -> None:
+        self.pagina(urls.PREMI, "premi.md.j2", "Ammontare complessivo dei premi", premi=self.premi)
+        self.pagina(urls.DATI_PREMI, "dati-premi.md.j2", "Dati relativi ai premi", premi=self.premi)
+
+    def pira(self) -> None:
+        righe = {
+            a.anno: [(az, a.ultima.azione(az.codice) if a.ultima else None) for az in a.piano.azioni() if az.pira]
+            for a in reversed(self.anni.values())
+        }
+        self.pagina(urls.PIRA, "pira.md.j2", "Piano degli indicatori e dei risultati attesi di bilancio (PIRA)", righe=righe)
+
+    def _strutture(self) -> dict[str, str]:
+        """Every unit id -> name; the latest plan's name wins."""
+        out: dict[str, str] = {}
+        for a in self.anni.values():
+            out.update(a.piano.strutture)
+        return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
+
+    def strutture(self) -> None:
+        registro = self._strutture()
+        per_struttura: dict[str, dict[int, list[tuple[Azione, S.EsitoAzione | None]]]] = {k: {} for k in registro}
+        senza: dict[int, list[tuple[Azione, S.EsitoAzione | None]]] = {}
+        for a in reversed(self.anni.values()):
+            for az in a.piano.azioni():
+                riga = (az, a.ultima.azione(az.codice) if a.ultima else None)
+                if not az.responsabile:
+                    senza.setdefault(a.anno, []).append(riga)
+                for r in az.responsabile:
+                    per_struttura.setdefault(r, {}).setdefault(a.anno, []).append(riga)
+        self.pagina(urls.STRUTTURE, "strutture.md.j2", "Strutture responsabili", registro=registro, per_struttura=per_struttura, senza=senza)
+        for id_, nome in registro.items():
+            self.pagina(urls.struttura(id_), "struttura.md.j2", nome, id=id_, nome=nome, righe=per_struttura.get(id_, {}))
+
+    def dati_aperti(self) -> None:
+        per_anno: dict[int, list[tuple[str, str, int]]] = {}
+        pacchetti: dict[int, Any] = {}
+        for path, data in self.opendata.items():
+            parts = path.split("/")
+            if len(parts) != 3 or not parts[1].isdigit():
+                continue
+            anno = int(parts[1])
+            per_anno.setdefault(anno, []).append((parts[2], path, len(data)))
+            if parts[2] == "datapackage.json":
+                pacchetti[anno] = json.loads(data)
+        self.pagina(
+            urls.DATI_APERTI,
+            "dati-aperti.md.j2",
+            "Dati aperti",
+            per_anno=dict(sorted(per_anno.items(), reverse=True)),
+            pacchetti=pacchetti,
+            descr_file=DESCRIZIONE_FILE,
+        )
+
+    # -- navigation ----------------------------------------------------------
+
+    def nav(self) -> list[Any]:
+        """The data-driven navigation (build.py adds the hand-written pages).
+
+        The "Performance" section carries the five sub-sections with the
+        exact texts of the law's annex, so crawlers find them in the menu
+        as well as on the landing page.
+        """
+        T = _titolo_html
+        piani: list[Any] = [urls.PIANI]
+        for a in reversed(self.anni.values()):
+            figli: list[Any] = [urls.piano(a.anno)]
+            for s in a.piano.obiettivi_strategici():
+                sezione: list[Any] = [urls.obiettivo(a.anno, s.codice)]
+                sezione += [{T(f"{o.codice} {o.titolo}"): urls.obiettivo(a.anno, o.codice)} for o in s.obiettivi_operativi]
+                figli.append({T(f"{s.codice}. {s.titolo}"): sezione})
+            piani.append({T(f"Piano {a.anno}"): figli})
+        relazioni: list[Any] = [urls.RELAZIONI] + [{T(f"Relazione {a.anno}"): urls.relazione(a.anno)} for a in reversed(self.anni.values())]
+        return [
+            {"Home": urls.HOME},
+            {
+                PERFORMANCE: [
+                    urls.PERFORMANCE,
+                    {SEZIONI[0][0]: SEZIONI[0][1]},
+                    {SEZIONI[1][0]: piani},
+                    {SEZIONI[2][0]: relazioni},
+                    {SEZIONI[3][0]: SEZIONI[3][1]},
+                    {SEZIONI[4][0]: SEZIONI[4][1]},
+                    {"Indicatori di bilancio (PIRA)": urls.PIRA},
+                    {"Strutture responsabili": [urls.STRUTTURE] + [{T(n): urls.struttura(i)} for i, n in self._strutture().items()]},
+                ]
+            },
+            {"Dati aperti": urls.DATI_APERTI},
+        ]
+
+
+DESCRIZIONE_FILE = {
+    "performance.json": "Tutto il piano con i risultati dell'ultima rilevazione e la storia di ogni azione (JSON).",
+    "performance.schema.json": "Lo schema (JSON Schema) che descrive performance.json campo per campo.",
+    "datapackage.json": "Il pacchetto dati (Frictionless Data Package): elenco dei file CSV, colonne, tipi, licenza.",
+    "prospettive.csv": "Una riga per prospettiva, con il grado di raggiungimento.",
+    "obiettivi_strategici.csv": "Una riga per obiettivo strategico: target, grado, copertura, raggiunto.",
+    "obiettivi_operativi.csv": "Una riga per obiettivo operativo: peso, grado, copertura.",
+    "azioni.csv": "Una riga per azione: indicatore, target, soglie, valore, grado, responsabile.",
+    "rilevazioni.csv": "Una riga per ogni valore misurato di ogni azione in ogni rilevazione.",
+}
+
+
+# --------------------------------------------------------------------------
+# SMVP worked example
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EsempioSmvp:
+    anno: Anno
+    rilevazione: Rilevazione
+    strategico: S.EsitoStrategico
+    operativo: S.EsitoOperativo
+
+
+def _esempio_smvp(a: Anno) -> EsempioSmvp | None:
+    """An operational objective with ≥2 actions to show the roll-up on real numbers.
+
+    Preference: every action scored and their gradi differ (the mean is
+    visible), then every action scored, then at least one scored.
+    """
+    r = a.ultima
+    if r is None:
+        return None
+    candidati = [(s, o) for s in r.strategici() for o in s.operativi if len(o.azioni) >= 2]
+
+    def tutti(o: S.EsitoOperativo) -> bool:
+        return all(e.grado is not None for e in o.azioni)
+
+    for scelta in (
+        lambda o: tutti(o) and len({e.grado for e in o.azioni}) > 1,
+        tutti,
+        lambda o: any(e.grado is not None for e in o.azioni),
+    ):
+        for s, o in candidati:
+            if scelta(o):
+                return EsempioSmvp(a, r.rilevazione, s, o)
+    return None
+
+
+def motivo(e: S.EsitoAzione, metodo: str) -> str:
+    """Why an action got its grado, in words ("3 ≥ target 3 → 100,0%")."""
+    a = e.azione
+    m = e.misura
+    if m is None:
+        return "nessun valore in questa rilevazione: non misurata, esclusa dalla media"
+    if e.grado is None:
+        return "scadenza non ancora arrivata: non valutata in questo monitoraggio, esclusa dalla media"
+    g = fmt.grado(e.grado)
+    if m.valore is None:
+        return f"scadenza non rispettata (attività non completata) → {g}"
+    if a.tipo == "si_no":
+        return f"risposta «{fmt.si_no(bool(m.valore))}» → {g}"
+    if a.tipo == "qualitativo":
+        return f"giudizio del valutatore (esito) → {g}"
+    v = valore(m.valore, a)
+    meglio = "≤" if a.verso == "decrescente" else "≥"
+    peggio = ">" if a.verso == "decrescente" else "<"
+    soglie = [(n, s, gr) for n, s, gr in (("target", a.target, 100), ("soglia 80%", a.soglia_80, 80), ("soglia 60%", a.soglia_60, 60)) if s is not None]
+    if a.tipo == "data":
+        meglio, peggio = "entro", "dopo"
+    for nome, s, gr in soglie:
+        if e.grado == gr:
+            return f"{v} {meglio} {nome} ({valore(s, a)}) → {g}"
+    if e.grado == 0 and soglie:
+        nome, s, _ = soglie[-1]
+        return f"{v} {peggio} {nome} ({valore(s, a)}), la soglia più bassa → {g}"
+    if metodo == "lineare":
+        return f"{v}: tra due soglie, interpolazione lineare → {g}"
+    return f"{v} → {g}"
+
+
+def pesata(o: S.EsitoOperativo) -> str:
+    """The weighted mean written out: "(50% × 100,0% + 50% × 80,0%) / (50% + 50%) = 90,0%"."""
+    misurate = [e for e in o.azioni if e.grado is not None]
+    if not misurate:
+        return "nessuna azione misurata: grado non calcolabile"
+    num = " + ".join(f"{fmt.percentuale(e.azione.peso)} × {fmt.grado(e.grado)}" for e in misurate)
+    den = " + ".join(fmt.percentuale(e.azione.peso) for e in misurate)
+    return f"({num}) / ({den}) = {fmt.grado(o.grado)}"
+
+
+# --------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------
+
+
+def anni(progetto: Progetto) -> dict[int, Anno]:
+    """Score every plan on each of its rilevazioni."""
+    return {anno: Anno(piano, S.storico(progetto, anno)) for anno, piano in progetto.piani.items()}
+
+
+def render_site(
+    progetto: Progetto,
+    anni_: Mapping[int, Anno] | None = None,
+    *,
+    premi: Mapping[int, Any] | None = None,
+    provenienza: Any = None,
+    opendata: Mapping[str, bytes] | None = None,
+    use_directory_urls: bool = True,
+) -> Sito:
+    """Every generated page (Markdown text) and chart spec, in memory."""
+    r = _Renderer(
+        progetto,
+        anni_ if anni_ is not None else anni(progetto),
+        premi=premi or {},
+        provenienza=provenienza,
+        opendata=opendata or {},
+        use_directory_urls=use_directory_urls,
+    )
+    return r.run()
+
+
+__all__ = ["Anno", "PERFORMANCE", "SEZIONI", "Sito", "anni", "render_site"]
