@@ -27,6 +27,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.resolver import VersionedResolver
 
 from .diagnostics import Diagnostic, Pos
 
@@ -53,6 +54,9 @@ class Document:
     #: paths of scalars that were written as plain (unquoted) numbers but
     #: are read as strings later (codes): lets the validator say "quote it".
     plain_numbers: set[Loc] = field(default_factory=set)
+    #: paths of scalars written in quotes: `anno: "2021"` is text, and the
+    #: validator can then suggest removing the quotes.
+    quoted: set[Loc] = field(default_factory=set)
 
     def pos(self, loc: Loc) -> Pos:
         """Best position for ``loc``: the value's own, else its nearest parent's."""
@@ -77,10 +81,25 @@ class SourceError(Exception):
         self.diagnostics = diagnostics
 
 
+class _Yaml12Resolver(VersionedResolver):
+    """The YAML 1.2 core schema, always.
+
+    Pinning the version means a ``%YAML 1.1`` line cannot turn ``no`` or
+    ``on`` into booleans; it also skips ruamel's per-scalar version lookup
+    (exceptions caught on every value), a third of the load time of a big plan.
+    """
+
+    @property
+    def processing_version(self) -> Any:
+        return (1, 2)
+
+
 def _yaml() -> YAML:
     # typ="safe" + pure=False picks ruamel's C parser (ruamel.yaml.clib) when
     # it is installed; compose() never constructs Python objects from tags.
-    return YAML(typ="safe", pure=False)
+    yaml = YAML(typ="safe", pure=False)
+    yaml.Resolver = _Yaml12Resolver
+    return yaml
 
 
 _PARSER = _yaml()
@@ -132,7 +151,7 @@ def parse(text: str, display: str) -> Document:
     data = builder.build(node, ())
     if builder.errors:
         raise SourceError(builder.errors)
-    return Document(display, data, builder.positions, builder.plain_numbers)
+    return Document(display, data, builder.positions, builder.plain_numbers, builder.quoted)
 
 
 def load(path: Path, display: str | None = None) -> Document:
@@ -326,6 +345,7 @@ class _Builder:
         self.display = display
         self.positions: dict[Loc, Pos] = {}
         self.plain_numbers: set[Loc] = set()
+        self.quoted: set[Loc] = set()
         self.errors: list[Diagnostic] = []
         self.collections: set[int] = set()
 
@@ -377,7 +397,7 @@ class _Builder:
         seen: dict[str, Pos] = {}
         for key_node, value_node in node.value:
             key_pos = self._pos(key_node)
-            if key_node.tag == _TAG + "merge":
+            if key_node.value == "<<" and key_node.tag == _TAG + "merge":
                 self.errors.append(
                     Diagnostic(
                         key_pos,
@@ -413,8 +433,11 @@ class _Builder:
         if tag not in _SCALAR_TAGS:
             self._bad_tag(node)
             return text
-        quoted = bool(getattr(node, "style", None))
-        if quoted or tag == _TAG + "str":
+        style = node.style
+        if style == '"' or style == "'":
+            self.quoted.add(loc)
+            return text
+        if style or tag == _TAG + "str":  # block texts (| and >) and !!str
             return text
         if tag == _TAG + "null":
             return None

@@ -189,3 +189,39 @@ def test_format_text_shows_a_tab_as_an_arrow_in_its_column():
 def test_format_github_escapes_newlines_commas_and_colons_in_properties():
     text = format_github([Diagnostic(Pos("a,b:c.yml", 1, 2), "x\ny", "z", "avviso")])
     assert text == "::warning file=a%2Cb%3Ac.yml,line=1,col=2,title=Avviso di validazione::x%0Ay%0Asuggerimento: z\n"
+
+
+# -- messages outside the corpus ------------------------------------------------------
+
+
+def project_with_measurement(tmp_path: Path, text: str) -> Path:
+    root = copy_case("_valid", tmp_path)
+    (root / "measurements" / "2021-06-30.yml").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_quoted_year_and_date_suggest_removing_the_quotes(tmp_path: Path):
+    root = project_with_measurement(tmp_path, 'piano: "2021"\ndata: "2021-06-30"\ntipo: monitoraggio\nvalori: {}\n')
+    hints = [d.hint for d in validate.check_project(root).diagnostics]
+    assert hints == ["togli le virgolette: `piano: 2021`", "togli le virgolette: `data: 2021-06-30`"]
+
+
+def test_file_that_is_a_list_is_reported_at_its_start(tmp_path: Path):
+    root = project_with_measurement(tmp_path, "- piano: 2021\n")
+    [diag] = validate.check_project(root).diagnostics
+    assert (str(diag.pos), diag.message) == (
+        "measurements/2021-06-30.yml:1:1",
+        "il file deve contenere un gruppo di campi «nome: valore», trovato un elenco",
+    )
+
+
+def test_unknown_code_gets_a_close_code_as_suggestion(tmp_path: Path):
+    root = project_with_measurement(tmp_path, 'piano: 2021\ndata: 2021-06-30\ntipo: monitoraggio\nvalori:\n  "1.2.4": 3\n')
+    [diag] = validate.check_project(root).diagnostics
+    assert diag.hint == "forse intendevi «1.2.3»? I codici delle azioni sono elencati nel file plan/2021.yml"
+
+
+def test_unknown_strategic_objective_in_a_small_plan_is_matched_against_every_code(tmp_path: Path):
+    root = project_with_measurement(tmp_path, 'piano: 2021\ndata: 2021-06-30\ntipo: monitoraggio\nvalori:\n  "7.1.1": 3\n')
+    [diag] = validate.check_project(root).diagnostics
+    assert diag.hint == "forse intendevi «1.1.1»? I codici delle azioni sono elencati nel file plan/2021.yml"
