@@ -1,0 +1,1 @@
+"""Rendering: pages, charts and Italian formatting of the scored plan."""
