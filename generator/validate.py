@@ -784,7 +784,7 @@ class _Checker:
                 self.error(P("valore"), "scrivi o il valore o il rapporto numeratore/denominatore, non entrambi", "togli `valore`: è calcolato dal rapporto")
                 return None
             if detail.denominatore == 0:
-                self.error(P("denominatore"), "il denominatore è zero: il rapporto non si può calcolare", "correggi il denominatore, o togli la riga se il dato non è disponibile")
+                self.error(P("denominatore"), f"il denominatore dell'azione «{a.codice}» è zero: il rapporto non si può calcolare", "correggi il denominatore, o togli la riga se il dato non è ancora disponibile")
                 return None
             ratio = detail.numeratore / detail.denominatore
             value = ratio * HUNDRED if a.tipo == "percentuale" else ratio

@@ -122,7 +122,7 @@ def test_check_project_returns_the_model_of_a_clean_project():
 def test_check_project_returns_no_model_when_there_are_errors():
     esito = validate.check_project(CORPUS / "zero-denominator")
     assert esito.progetto is None
-    assert [d.message for d in esito.errors] == ["il denominatore è zero: il rapporto non si può calcolare"]
+    assert [d.message for d in esito.errors] == ["il denominatore dell'azione «1.2.1» è zero: il rapporto non si può calcolare"]
 
 
 def test_load_project_raises_with_every_diagnostic():

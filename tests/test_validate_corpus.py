@@ -126,3 +126,15 @@ def test_case_first_problem_names_file_and_line(case: str):
     first_line = (CORPUS / case / "expected.txt").read_text(encoding="utf-8").splitlines()[0]
     file, line = FIRST_PROBLEM[case]
     assert first_line.startswith(f"{file}:{line}:")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_carets_point_at_a_written_character(case: str):
+    """Each ``^`` sits under text of the quoted line, never past it or on blanks."""
+    lines = (CORPUS / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    pairs = [(lines[i], lines[i + 1]) for i in range(len(lines) - 1) if lines[i + 1].rstrip().endswith("^")]
+    assert pairs
+    for quoted, caret in pairs:
+        gutter = quoted.index(" | ") + 3
+        column = len(caret) - 1
+        assert quoted[column:column + 1].strip(), f"caret at column {column - gutter + 1} of {quoted[gutter:]!r}"
