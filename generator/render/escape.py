@@ -21,12 +21,13 @@ Why these characters
     - Python-Markdown's backslash escapes (``\\ ` * _ { } [ ] ( ) # + ! -``
       and ``.``) are escaped with a backslash where they could matter:
       everywhere for emphasis, links, attribute lists and heading
-      closers, at the start only for list and numbered-list markers.
+      closers; ``-`` and the ``.`` of "1. " only at the start, where they
+      would make a list.
     - at the start of the text, ``=`` and ``:`` (setext headings,
       definition lists) become entities, since they have no backslash escape.
     - newlines, tabs and runs of spaces collapse to one space (a newline
       could start any block construct; two trailing spaces make a ``<br>``;
-      four leading spaces a code block).
+      four leading spaces a code block); no-break spaces are kept.
 """
 
 from __future__ import annotations
@@ -59,9 +60,13 @@ class Md(str):
 
 _BACKSLASH = set("\\`*_{}[]()#+!")
 _ENTITY = {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"}
-_SPACE_RE = re.compile(r"[\s\u0085\u2028\u2029]+")
+# ASCII whitespace and Unicode line breaks collapse; a no-break space (the
+# formatter puts one in "95 €" and "412 gg") is text and stays.
+_SPACE_RE = re.compile(r"[ \t\n\r\u0085\u2028\u2029]+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_ORDERED_RE = re.compile(r"^(\d+)([.)])")
+# A numbered-list marker is digits, a dot, then a space (or nothing): "1. x".
+# "1.1.1" and "150.000" are not, and stay readable.
+_ORDERED_RE = re.compile(r"^(\d+)(\.)(?=\s|$)")
 
 
 def _one_line(text: str) -> str:
