@@ -170,16 +170,63 @@ def load(path: Path, display: str | None = None) -> Document:
 
 _PREFIX = "sintassi YAML: "
 
+_FLOW_HINT = (
+    "tra parentesi gli elementi sono separati da virgole, ad esempio `[2021, 2022, 2023]` "
+    "o `{2021: 80%, 2022: 80%}`; un testo che contiene «:» o «,» va tra virgolette doppie"
+)
+
+#: (words of ruamel's problem, message, hint) for the rarer syntax errors
 _PROBLEMS: list[tuple[str, str, str]] = [
     (
-        "found unknown escape character",
-        "sequenza non valida dopo la barra rovesciata «\\» tra virgolette doppie",
-        "usa le virgolette semplici ('testo') oppure raddoppia la barra rovesciata: \\\\",
+        "did not find expected node content",
+        "valore mancante o carattere fuori posto tra parentesi",
+        _FLOW_HINT,
+    ),
+    (
+        "found unexpected ':'",
+        "due punti «:» fuori posto",
+        _FLOW_HINT,
+    ),
+    (
+        "but found another document",
+        "la riga «---» inizia un secondo documento nello stesso file",
+        "togli la riga «---» e quello che segue, o spostalo in un altro file: ogni file contiene un solo piano o una sola rilevazione",
+    ),
+    (
+        "directive",
+        "una riga non può iniziare con «%»",
+        "scrivi il valore dopo il nome del campo (ad esempio `peso: 50%`), oppure racchiudi il testo tra virgolette doppie",
+    ),
+    (
+        "block sequence entries are not allowed",
+        "un elenco «- …» non può iniziare sulla stessa riga del campo",
+        "vai a capo dopo `campo:` e scrivi sotto, rientrati, gli elementi `- …`; "
+        "se invece è un testo che inizia con «-», racchiudilo tra virgolette doppie",
+    ),
+    (
+        "expected alphabetic or numeric character",
+        "«*» e «&» all'inizio di un valore indicano riferimenti YAML",
+        'racchiudi il valore tra virgolette doppie, ad esempio `nota: "*stima"`',
+    ),
+    (
+        "expected <document start>",
+        "riga inattesa: il testo che la precede non è un campo «nome: valore»",
+        "ogni riga del file è `nome: valore` (o un elemento `- …` di un elenco): controlla questa riga e quelle sopra",
+    ),
+    (
+        "uri escaped octet",
+        "etichetta YAML «!…» non valida",
+        "togli l'etichetta che inizia con «!»; se «!» fa parte del testo, racchiudi il valore tra virgolette doppie",
+    ),
+    (
+        "line break",
+        "testo inatteso alla fine della riga",
+        "togli il testo in più, oppure racchiudi tutto il valore tra virgolette doppie",
     ),
     (
         "found undefined alias",
-        "riferimento «*» a un'ancora non definita",
-        "scrivi il valore per esteso al posto del riferimento",
+        "«*» all'inizio di un valore indica un riferimento YAML, qui non definito",
+        'se «*» fa parte del testo, racchiudi il valore tra virgolette doppie: `nota: "*stima"`',
     ),
     (
         "found character that cannot start any token",
@@ -253,7 +300,14 @@ def _syntax_diagnostic(err: MarkedYAMLError, display: str, text: str) -> Diagnos
             "YAML accetta solo spazi: cancella il TAB e rientra la riga con la barra spaziatrice, "
             "allineandola alle altre dello stesso livello",
         )
-    if "quoted scalar" in context and err.context_mark is not None:
+    if "found unknown escape character" in problem:
+        return diag(
+            line,
+            col,
+            "sequenza non valida dopo la barra rovesciata «\\» tra virgolette doppie",
+            "usa le virgolette semplici ('C:\\cartella') oppure raddoppia la barra rovesciata: \\\\",
+        )
+    if "quoted scalar" in context and "end of stream" in problem and err.context_mark is not None:
         return diag(
             err.context_mark.line + 1,
             err.context_mark.column + 1,
@@ -277,6 +331,16 @@ def _syntax_diagnostic(err: MarkedYAMLError, display: str, text: str) -> Diagnos
             f"chiudi la parentesi con «{closing}» sulla stessa riga, e separa gli elementi con virgole",
         )
     first = _indent(src) + 1
+    if "could not find expected ':'" in problem and err.context_mark is not None:
+        at = err.context_mark.line + 1
+        text_at = lines[at - 1].strip() if 0 < at <= len(lines) else ""
+        return diag(
+            at,
+            err.context_mark.column + 1,
+            f"manca il carattere «:» nella riga «{text_at}»",
+            "scrivi `nome: valore`, con i due punti e uno spazio; se la riga continua il testo di quella sopra, "
+            "scrivi tutto il testo sulla stessa riga",
+        )
     if "mapping values are not allowed" in problem:
         colon = src.find(": ", first - 1)
         if colon < 0 and src.rstrip().endswith(":"):

@@ -304,6 +304,13 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
         f = names[-1] if names else "valore"
         ctx = e.get("ctx") or {}
         found = S.describe(e.get("input"))
+        # what the message is about: «peso», but «target» del 2023 and the
+        # value of «1.1.1» rather than «2023» and «1.1.1» alone
+        subject = f"«{f}»"
+        if len(names) >= 2 and names[-2] == "target" and f.isdigit():
+            subject = f"«target» del {f}"
+        elif len(names) == 2 and names[0] == "valori" and kind != "extra_forbidden":
+            subject = f"il valore di «{f}»"
         if kind == "missing":
             example = _EXAMPLES.get(f, "…")
             out.append(
@@ -345,15 +352,15 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
                 # "2021" or "2021-06-30" in quotes is text, not a number or a date
                 hint = f"togli le virgolette: `{f}: {e.get('input')}`"
                 found = f"il testo \"{e.get('input')}\" tra virgolette"
-            out.append(Diagnostic(doc.pos(loc), f"«{f}» deve essere {what}, trovato {found}", hint))
+            out.append(Diagnostic(doc.pos(loc), f"{subject} deve essere {what}, trovato {found}", hint))
         elif "hint" in ctx or kind in ("testo", "testo_vuoto", "percentuale", "valore_scalare", "responsabile"):
             msg = e["msg"]
             if msg.startswith("deve") or msg.startswith("il testo"):
-                msg = f"«{f}» {msg}" if msg.startswith("deve") else f"«{f}»: {msg}"
+                msg = f"{subject} {msg}" if msg.startswith("deve") else f"{subject}: {msg}"
             hint = str(ctx.get("hint", f"scrivi un valore per «{f}»")).replace("{campo}", f)
             out.append(Diagnostic(doc.pos(loc), msg, hint))
         else:
-            out.append(Diagnostic(doc.pos(loc), f"valore non valido per «{f}»: {e['msg']}", "controlla il valore"))
+            out.append(Diagnostic(doc.pos(loc), f"{subject} non è valido ({e['msg']})", "controlla il valore"))
     return out
 
 

@@ -206,3 +206,27 @@ def test_load_names_the_file_as_given(tmp_path: Path):
     path.write_text("a: 1\n", encoding="utf-8")
     doc = load(path, "plan/x.yml")
     assert isinstance(doc, Document) and doc.path == "plan/x.yml" and doc.pos(("a",)) == Pos("plan/x.yml", 1, 4)
+
+
+def test_missing_colon_points_at_the_line_without_it():
+    assert problems("a:\n  b: 1\n  titolo Capitale\n  c: 2\n") == [
+        ("f.yml:3:3", "sintassi YAML: manca il carattere «:» nella riga «titolo Capitale»")
+    ]
+
+
+def test_second_document_is_reported_at_its_separator():
+    assert problems("a: 1\n---\nb: 2\n") == [
+        ("f.yml:2:1", "sintassi YAML: la riga «---» inizia un secondo documento nello stesso file")
+    ]
+
+
+def test_empty_item_between_brackets_is_reported_where_it_is():
+    assert problems("a: [1, , 2]\n") == [("f.yml:1:8", "sintassi YAML: valore mancante o carattere fuori posto tra parentesi")]
+
+
+def test_bad_escape_in_double_quotes_is_not_mistaken_for_an_open_quote():
+    assert problems('a: "C:\\q"\n')[0][1] == "sintassi YAML: sequenza non valida dopo la barra rovesciata «\\» tra virgolette doppie"
+
+
+def test_percent_at_line_start_is_explained():
+    assert problems("%x\na: 1\n")[0][1] == "sintassi YAML: una riga non può iniziare con «%»"
