@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import io
 import shutil
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator import validate
 from generator.diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
@@ -225,3 +228,45 @@ def test_unknown_strategic_objective_in_a_small_plan_is_matched_against_every_co
     root = project_with_measurement(tmp_path, 'piano: 2021\ndata: 2021-06-30\ntipo: monitoraggio\nvalori:\n  "7.1.1": 3\n')
     [diag] = validate.check_project(root).diagnostics
     assert diag.hint == "forse intendevi «1.1.1»? I codici delle azioni sono elencati nel file plan/2021.yml"
+
+
+# -- any edit of a valid project gets a positioned answer, never a traceback ---------
+
+_BASE = {rel: (VALID / rel).read_text(encoding="utf-8") for rel in ("plan/2021.yml", "measurements/2021-06-30.yml")}
+_SNIPPETS = ["", " ", "\t", ":", ": ", "- ", '"', "'", "[", "]", "{", "}", ",", "#", "0", "-1", "1.10", "null",
+             "si", "true", "2021-13-01", "giugno", "%", "50%", "&a", "*a", "!!str ", "<<: ", "\n", "é"]
+
+
+@st.composite
+def edited_project(draw):
+    rel = draw(st.sampled_from(sorted(_BASE)))
+    lines = _BASE[rel].split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        i = draw(st.integers(0, len(lines) - 1))
+        action = draw(st.sampled_from(["delete", "insert", "duplicate"]))
+        if action == "delete":
+            del lines[i]
+        elif action == "duplicate":
+            lines.insert(i, lines[draw(st.integers(0, len(lines) - 1))])
+        else:
+            at = draw(st.integers(0, len(lines[i])))
+            lines[i] = lines[i][:at] + draw(st.sampled_from(_SNIPPETS)) + lines[i][at:]
+    return {**_BASE, rel: "\n".join(lines)}
+
+
+@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(files=edited_project())
+def test_any_edit_gets_positioned_italian_diagnostics_not_a_crash(files):
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        for rel, text in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        esito = validate.check_project(root)
+        out = io.StringIO()
+        validate.print_report(esito.diagnostics, root, "text", out)
+    assert (esito.progetto is None) == bool(esito.errors)
+    for d in esito.diagnostics:
+        assert d.pos.file in files and 1 <= d.pos.line <= files[d.pos.file].count("\n") + 1
+        assert d.message and d.hint
+        assert "lettore YAML" not in d.message, d.message
