@@ -17,6 +17,7 @@ does nothing.
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -48,6 +49,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(str(e)) from None
     hand_docs = str(Path(config["docs_dir"]).resolve())
     B.configura(config, prep)
+    # Reproducible plain `mkdocs build` too: the sitemap's date is the data's.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(B.epoch_dati(prep.aggiornato)))
     # MkDocs watches docs_dir, now the staging folder: also watch the
     # hand-written pages and the bonus data, so edits there regenerate too.
     for extra in (hand_docs, str(root / "premi")):
