@@ -138,3 +138,24 @@ def test_case_carets_point_at_a_written_character(case: str):
         gutter = quoted.index(" | ") + 3
         column = len(caret) - 1
         assert quoted[column:column + 1].strip(), f"caret at column {column - gutter + 1} of {quoted[gutter:]!r}"
+
+
+def test_corpus_inputs_on_disk_are_what_make_corpus_writes():
+    """Inputs edited by hand would be lost at the next regeneration: keep them in the script."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_corpus", CORPUS / "make_corpus.py")
+    assert spec and spec.loader
+    make_corpus = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make_corpus)
+    on_disk = {
+        p.relative_to(CORPUS).as_posix(): p.read_bytes()
+        for p in sorted(CORPUS.glob("*/*/*"))
+        if p.parent.name in ("plan", "measurements")
+    }
+    written = {
+        f"{case}/{rel}": content if isinstance(content, bytes) else content.encode("utf-8")
+        for case, files in make_corpus.CASES.items()
+        for rel, content in files.items()
+    }
+    assert on_disk == written
