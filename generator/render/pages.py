@@ -463,9 +463,9 @@ class _Renderer:
         self.pagina(
             p_path,
             "home.md.j2",
-            f"Performance — {self._ente()}" if self._ente() else "Performance",
+            "Piano e Relazione sulla Performance",
             anno=a.anno if a else None,
-            descrizione=f"Piano e Relazione sulla Performance di {self._ente()}: obiettivi, indicatori, target, risultati e dati aperti.",
+            descrizione=f"Piano e Relazione sulla Performance — {self._ente()}: obiettivi, indicatori, target, risultati e dati aperti.",
             a=a,
             grafici=grafici,
         )
