@@ -17,6 +17,7 @@ does nothing.
 from __future__ import annotations
 
 import io
+import logging
 import os
 from pathlib import Path
 
@@ -28,11 +29,18 @@ from .diagnostics import ValidationFailed
 
 __all__ = ["on_config"]
 
+log = logging.getLogger("mkdocs.hooks.performance")
+
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if config["extra"].get(B.PREPARATO):
         return config
     root = Path(config.config_file_path).resolve().parent
+    if not any((root / "plan").glob("*.y*ml")):
+        # A frame without data (the theme's own tests, a new body's empty
+        # repository): nothing to generate, build the hand-written pages.
+        log.info("nessun piano in %s: il sito contiene solo le pagine di docs/", root / "plan")
+        return config
     try:
         prep = B.prepara(
             root,

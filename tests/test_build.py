@@ -199,7 +199,7 @@ def _check_objectives_and_actions(root: Path) -> None:
     progetto_ = _load(root)
     for anno, piano in progetto_.piani.items():
         for obiettivo in [*piano.obiettivi_strategici(), *piano.obiettivi_operativi()]:
-            page = site / "piano" / str(anno) / obiettivo.codice / "index.html"
+            page = site / "piano" / str(anno) / "obiettivi" / obiettivo.codice / "index.html"
             assert page.is_file(), page
             html_ = leggi(page)
             assert html_.tables >= 1, page
@@ -210,7 +210,7 @@ def _check_objectives_and_actions(root: Path) -> None:
                 target = risolvi(site, page, src)
                 assert target is not None and target.is_file(), (page, src)
         for o in piano.obiettivi_operativi():
-            page = site / "piano" / str(anno) / o.codice / "index.html"
+            page = site / "piano" / str(anno) / "obiettivi" / o.codice / "index.html"
             html_ = leggi(page)
             srcs = {s for s, _ in html_.images}
             for a in o.azioni:
@@ -302,12 +302,12 @@ def test_injected_markup_stays_text(injected_site):
                 assert not name.lower().startswith("on"), (page, tag, name)
                 if name in ("href", "src", "action", "formaction"):
                     assert not (value or "").strip().lower().startswith("javascript:"), (page, tag, value)
-    page = site / "piano" / "2021" / "1.1" / "index.html"
+    page = site / "piano" / "2021" / "obiettivi" / "1.1" / "index.html"
     text = "".join(leggi(page).text)
     assert "{{ 7*7 }}" in text
     assert "49" not in text
     assert "[x](javascript:alert(1))" in text
-    assert "<script>alert(1)</script>" in "".join(leggi(site / "piano" / "2021" / "1" / "index.html").text)
+    assert "<script>alert(1)</script>" in "".join(leggi(site / "piano" / "2021" / "obiettivi" / "1" / "index.html").text)
 
 
 def test_injected_markup_stays_text_in_the_search_index(injected_site):
@@ -419,8 +419,8 @@ def test_plain_mkdocs_build_generates_the_data_pages(tmp_path):
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert (root / "anteprima" / "piano" / "2021" / "1.1" / "index.html").is_file()
-    assert (root / "anteprima" / "piano" / "2021" / "1.1" / "azioni.svg").is_file()
+    assert (root / "anteprima" / "piano" / "2021" / "obiettivi" / "1.1" / "index.html").is_file()
+    assert (root / "anteprima" / "piano" / "2021" / "obiettivi" / "1.1" / "azioni.svg").is_file()
 
 
 def test_plain_mkdocs_build_shows_the_italian_report_on_invalid_data(tmp_path):

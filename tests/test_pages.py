@@ -45,8 +45,8 @@ GOLDEN_PAGES = {
     "home.md": urls.HOME,
     "performance.md": urls.PERFORMANCE,
     "smvp.md": urls.SMVP,
-    "strategico-1.md": "piano/2021/1/index.md",
-    "operativo-1.1.md": "piano/2021/1.1/index.md",
+    "strategico-1.md": "piano/2021/obiettivi/1/index.md",
+    "operativo-1.1.md": "piano/2021/obiettivi/1.1/index.md",
     "relazione-2021.md": "relazione/2021/index.md",
     "struttura-uo-registro.md": "strutture/uo-registro.md",
     "premi.md": urls.PREMI,
@@ -230,7 +230,7 @@ def _corpo(testo: str) -> str:
 
 
 def test_data_is_never_evaluated_as_a_template(sito_iniezione):
-    testo = _corpo(sito_iniezione.pagine["piano/2021/1.1/index.md"])
+    testo = _corpo(sito_iniezione.pagine["piano/2021/obiettivi/1.1/index.md"])
     assert "\\{\\{ 7\\*7 \\}\\}" in testo  # the text {{ 7*7 }}, escaped for Markdown
     assert "49" not in testo
     assert "{% raw %}" not in testo
@@ -238,7 +238,7 @@ def test_data_is_never_evaluated_as_a_template(sito_iniezione):
 
 
 def test_front_matter_title_is_html_escaped_for_the_theme(sito_iniezione):
-    testo = sito_iniezione.pagine["piano/2021/1/index.md"]
+    testo = sito_iniezione.pagine["piano/2021/obiettivi/1/index.md"]
     front = testo.split("---")[1]
     assert 'title: "Obiettivo strategico 1 — &lt;script&gt;alert(1)&lt;/script&gt;"' in front
 
@@ -348,10 +348,10 @@ def test_every_figure_is_followed_by_a_data_table(sito):
 def test_every_action_has_a_bullet_chart_and_trend_where_two_scored_points(sito):
     for azione in ("1.1.1", "1.1.2", "1.1.3", "1.2.1", "1.2.2", "2.1.1", "3.1.1"):
         op = azione.rsplit(".", 1)[0]
-        assert f"piano/2021/{op}/azione-{azione}.svg" in sito.grafici
+        assert f"piano/2021/obiettivi/{op}/azione-{azione}.svg" in sito.grafici
     # 1.1.1 scored in both measurements, 3.1.1 only in the consuntivo
-    assert "piano/2021/1.1/azione-1.1.1-andamento.svg" in sito.grafici
-    assert "piano/2021/3.1/azione-3.1.1-andamento.svg" not in sito.grafici
+    assert "piano/2021/obiettivi/1.1/azione-1.1.1-andamento.svg" in sito.grafici
+    assert "piano/2021/obiettivi/3.1/azione-3.1.1-andamento.svg" not in sito.grafici
 
 
 def test_front_matter_date_is_the_latest_measurement(sito):
@@ -360,13 +360,13 @@ def test_front_matter_date_is_the_latest_measurement(sito):
 
 
 def test_missing_responsabile_is_shown_as_non_indicato(sito):
-    testo = sito.pagine["piano/2021/1.2/index.md"]
+    testo = sito.pagine["piano/2021/obiettivi/1.2/index.md"]
     assert "| Responsabile | non indicato |" in testo
 
 
 def test_verso_is_explained_in_words(sito):
-    assert "| Verso | più basso è meglio |" in sito.pagine["piano/2021/3.1/index.md"]
-    assert "| Verso | più alto è meglio |" in sito.pagine["piano/2021/2.1/index.md"]
+    assert "| Verso | più basso è meglio |" in sito.pagine["piano/2021/obiettivi/3.1/index.md"]
+    assert "| Verso | più alto è meglio |" in sito.pagine["piano/2021/obiettivi/2.1/index.md"]
 
 
 def test_relazione_states_type_and_date_of_the_latest_measurement(sito):
@@ -380,7 +380,7 @@ def test_smvp_explains_the_configured_method_with_a_real_example(sito):
     assert "### Metodo a fasce" in testo
     assert "### Metodo lineare" not in testo
     # 1.1 is the first operational objective with ≥2 actions, all scored, different gradi
-    assert "[1.1 Tempi di evasione](../piano/2021/1.1/index.md)" in testo
+    assert "[1.1 Tempi di evasione](../piano/2021/obiettivi/1.1/index.md)" in testo
     assert "\\(50% × 100,0% \\+ 30% × 80,0% \\+ 20% × 80,0%\\) / \\(50% \\+ 30% \\+ 20%\\) = 90,0%" in testo
 
 
@@ -419,10 +419,10 @@ def test_provenance_is_shown_next_to_targets_and_values():
         misura.pos["valore"].file: {misura.pos["valore"].line: modifica},
     }
     sito = pages.render_site(progetto, provenienza=Provenienza(righe))
-    testo = sito.pagine["piano/2021/1.1/index.md"]
+    testo = sito.pagine["piano/2021/obiettivi/1.1/index.md"]
     atteso = "modificato il 3 marzo 2021 \\(commit [aaaaaaa](https://example.org/o/r/commit/" + "a" * 40 + ")\\)"
     assert f"| Target | 5\u00a0gg — {atteso} |" in testo
-    assert f"Valore misurato — {atteso}." in testo
+    assert f"| Valore misurato (31 dicembre 2021) | 4,5\u00a0gg — {atteso} |" in testo
 
 
 def test_provenance_is_omitted_outside_git(sito):

@@ -2,7 +2,7 @@
 
 Paths are relative to the docs directory (what MkDocs calls ``src_uri``).
 Every page about one thing is an ``index.md`` in its own folder, so its URL
-is the folder (``/piano/2021/1.1/``) with or without ``use_directory_urls``
+is the folder (``/piano/2021/obiettivi/1.1/``) with or without ``use_directory_urls``
 and its charts sit next to it::
 
     index.md                          Home
@@ -13,7 +13,8 @@ and its charts sit next to it::
     performance/pira.md               Indicatori di bilancio (PIRA)
     piano/index.md                    Piano della Performance (every year)
     piano/<anno>/index.md             the plan of one year: the whole tree
-    piano/<anno>/<codice>/index.md    one strategic ("1") or operational ("1.1")
+    piano/<anno>/obiettivi/<codice>/index.md
+                                      one strategic ("1") or operational ("1.1")
                                       objective, with its results; actions are
                                       sections of their operational objective
                                       (``#azione-1.1.1``)
@@ -60,7 +61,7 @@ def piano(anno: int) -> str:
 
 
 def obiettivo(anno: int, codice: str) -> str:
-    return f"piano/{_segment(anno)}/{_segment(codice)}/index.md"
+    return f"piano/{_segment(anno)}/obiettivi/{_segment(codice)}/index.md"
 
 
 def ancora_azione(codice: str) -> str:
@@ -82,7 +83,7 @@ def struttura(id: str) -> str:  # noqa: A002 - the plan's key
 
 
 def grafico(pagina: str, nome: str) -> str:
-    """A chart next to its page (``piano/2021/1.1/azioni.svg``)."""
+    """A chart next to its page (``piano/2021/obiettivi/1.1/azioni.svg``)."""
     return posixpath.join(posixpath.dirname(pagina), _segment(nome) + ".svg")
 
 

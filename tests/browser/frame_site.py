@@ -27,6 +27,8 @@ def build_frame_site(root: Path, pages: dict[str, str], esempio: bool = False) -
     root = Path(root)
     docs = root / "docs"
     shutil.copytree(REPO_ROOT / "overrides", root / "overrides")
+    # mkdocs.yml names the generator's hook file; with no plan it generates nothing.
+    shutil.copy2(REPO_ROOT / "hooks.py", root / "hooks.py")
     shutil.copytree(REPO_ROOT / "docs" / "assets", docs / "assets")
     for name in FRAME_PAGES:
         shutil.copy2(REPO_ROOT / "docs" / name, docs / name)
