@@ -231,8 +231,10 @@ def _five_links_from_home(root: Path) -> None:
     home = site / "index.html"
     performance = [h for h, t in leggi(home).links if t == "Performance"]
     assert performance, "no link with text 'Performance' on the home page"
+    # Every link so named leads to the landing page (none is an in-page anchor).
     landing = risolvi(site, home, performance[0])
-    assert landing is not None and landing.is_file()
+    assert {risolvi(site, home, h) for h in performance} == {landing}
+    assert landing == site / "performance" / "index.html"
     links = leggi(landing).links
     for testo in SEZIONI:
         hrefs = [h for h, t in links if t == testo]

@@ -628,6 +628,9 @@ class _Renderer:
             per_anno.setdefault(anno, []).append((parts[2], path, len(data)))
             if parts[2] == "datapackage.json":
                 pacchetti[anno] = json.loads(data)
+        ordine = list(DESCRIZIONE_FILE)
+        for files in per_anno.values():
+            files.sort(key=lambda f: (ordine.index(f[0]) if f[0] in ordine else len(ordine), f[0]))
         self.pagina(
             urls.DATI_APERTI,
             "dati-aperti.md.j2",
