@@ -334,6 +334,25 @@ def test_validation_errors_stop_the_build_touching_nothing(tmp_path):
     assert not (root / "build").exists()
 
 
+def test_unknown_key_in_premi_stops_the_build_with_its_position(tmp_path):
+    root = progetto(tmp_path / "p", FIXTURES / "progetto")
+    premi = root / "premi" / "2021.yml"
+    premi.write_text(premi.read_text(encoding="utf-8").replace("destinatari: 38", "destinatari: 38\n    bonus: 3"), encoding="utf-8")
+    rc, _, err = build_quiet(root)
+    assert rc == 1
+    assert "premi/2021.yml:" in err and "bonus" in err
+    assert not (root / "site").exists()
+
+
+def test_more_recipients_than_staff_in_premi_is_an_error(tmp_path):
+    root = progetto(tmp_path / "p", FIXTURES / "progetto")
+    premi = root / "premi" / "2021.yml"
+    premi.write_text(premi.read_text(encoding="utf-8").replace("destinatari: 38", "destinatari: 41"), encoding="utf-8")
+    rc, _, err = build_quiet(root)
+    assert rc == 1
+    assert "i destinatari (41) sono più dei dipendenti della categoria (40)" in err
+
+
 def test_warnings_are_printed_but_do_not_fail_the_build(fixture_site):
     # the fixture's action 1.2.2 has no responsabile: a warning only
     proc = cli_build(fixture_site, "--strict")

@@ -50,12 +50,6 @@ class Md(str):
             return Md(str.__add__(self, other))
         return str.__add__(self, other)
 
-    @classmethod
-    def join(cls, sep: str, parts: list[str]) -> Md:  # noqa: D401 - mirrors str.join
-        """Join trusted parts with a trusted separator (both must be Md)."""
-        if not isinstance(sep, Md) or not all(isinstance(p, Md) for p in parts):
-            raise TypeError("Md.join needs Md separator and parts")
-        return cls(str(sep).join(parts))
 
 
 _BACKSLASH = set("\\`*_{}[]()#+!")
