@@ -59,7 +59,7 @@ def trend_spec():
     return TrendSpec("trend-os-1", "Competitività del territorio", (
         TrendPoint(dt.date(2021, 6, 30), Decimal(60)),
         TrendPoint(dt.date(2021, 12, 31), Decimal("87.5")),
-    ), target=Decimal(80))
+    ), target=Decimal(80), stato="raggiunto")
 
 
 ALL_KINDS = {
@@ -251,14 +251,15 @@ def test_bar_target_line_is_labelled():
     assert "target 80%" in texts(render(bar_spec()))
 
 
-def test_bar_item_with_its_own_target_gets_a_status_word():
+def test_bar_item_with_its_own_target_shows_the_scorers_status_word():
     spec = BarSpec("ente", "Obiettivi strategici", (
-        BarItem("1", "Competitività del territorio", Decimal("83.1"), target=Decimal(80)),
-        BarItem("2", "Competitività delle imprese", Decimal(72), target=Decimal(80)),
+        BarItem("1", "Competitività del territorio", Decimal("83.1"), target=Decimal(80), stato="raggiunto"),
+        BarItem("2", "Competitività delle imprese", Decimal(72), target=Decimal(80), stato="parzialmente raggiunto"),
     ))
     shown = texts(render(spec))
     assert "raggiunto (target 80%)" in shown
-    assert "non raggiunto (target 80%)" in shown
+    assert "parzialmente raggiunto (target 80%)" in shown
+    assert "non raggiunto (target 80%)" not in shown
 
 
 def test_trend_labels_measurement_dates_in_italian():

@@ -107,9 +107,10 @@ class BarItem:
     """One child (objective, perspective) with its grado (0–100).
 
     ``target`` (optional) is the item's own target: when given, the item
-    gets a status word (raggiunto / non raggiunto). It is separate from
-    ``BarSpec.target`` because operational objectives have no target of
-    their own and must not be judged against their parent's.
+    shows it with ``stato``, the status word computed by the scorer (charts
+    never re-derive it, so a chart and its data table always agree). It is
+    separate from ``BarSpec.target`` because operational objectives have no
+    target of their own and must not be judged against their parent's.
     """
 
     codice: str
@@ -117,6 +118,7 @@ class BarItem:
     grado: float | Decimal | None
     peso: float | Decimal | None = None
     target: float | Decimal | None = None
+    stato: str | None = None
 
 
 @dataclass(frozen=True)
@@ -143,6 +145,8 @@ class TrendSpec:
     titolo: str
     punti: tuple[TrendPoint, ...]
     target: float | Decimal | None = None
+    #: the scorer's status word for the last scored point (shown with the target)
+    stato: str | None = None
 
 
 ChartSpec = Union[BulletSpec, BarSpec, TrendSpec]
@@ -271,12 +275,13 @@ def bullet_status(spec: BulletSpec) -> str:
     return SENZA_TARGET if grade is None else _status_from_grade(grade)
 
 
-def _target_status(grado, target) -> str | None:
+def _target_status(grado, target, stato: str | None) -> str | None:
+    """The status word shown next to a target: the scorer's, never re-derived here."""
     if grado is None:
         return NON_MISURATO
     if target is None:
         return None
-    return RAGGIUNTO if _dec(grado) >= _dec(target) else NON_RAGGIUNTO
+    return stato
 
 
 # --------------------------------------------------------------------------
@@ -338,7 +343,7 @@ def _bar_alt(spec: BarSpec) -> str:
     for item in spec.items:
         value = NON_MISURATO if item.grado is None else fmt_grado(item.grado)
         row = f"{_bar_label(item)}: {value}"
-        status = _target_status(item.grado, item.target) if item.grado is not None else None
+        status = _target_status(item.grado, item.target, item.stato) if item.grado is not None else None
         if status:
             row += f", {status} (target {fmt_percent(item.target)})"
         rows.append(row)
@@ -358,7 +363,7 @@ def _trend_alt(spec: TrendSpec) -> str:
         text += f" Target {fmt_percent(spec.target)}."
         last = _last_scored(spec)
         if last is not None:
-            text += f" Ultimo valore: {_target_status(last.grado, spec.target)}."
+            text += f" Ultimo valore: {_target_status(last.grado, spec.target, spec.stato)}."
     return text
 
 
@@ -895,7 +900,7 @@ def _draw_bars(spec: BarSpec, alt: str) -> bytes:
     for i, item in enumerate(spec.items):
         y0 = top + i * row_h
         lines = _wrap(_bar_label(item), TEXT_SIZE, _LABEL_WIDTH, 2)
-        status = _target_status(item.grado, item.target) if item.grado is not None else None
+        status = _target_status(item.grado, item.target, item.stato) if item.grado is not None else None
         if status:
             lines.append(f"{status} (target {fmt_percent(item.target)})")
         block = len(lines) * 11.5
@@ -975,7 +980,7 @@ def _draw_trend(spec: TrendSpec, alt: str) -> bytes:
     if last is None:
         _draw_status(sheet, top, NON_MISURATO, "")
     else:
-        status = _target_status(last.grado, spec.target)
+        status = _target_status(last.grado, spec.target, spec.stato)
         detail = f"ultimo valore {fmt_grado(last.grado)} ({fmt_date_short(last.data)})"
         if status:
             _draw_status(sheet, top, status, detail)

@@ -234,17 +234,24 @@ def spec_ente(key: str, r: S.Risultati) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"Obiettivi strategici, {descr_rilevazione(r.rilevazione)}",
-        items=tuple(C.BarItem(s.codice, s.obiettivo.titolo, s.grado, target=s.target) for s in r.strategici()),
+        items=tuple(C.BarItem(s.codice, s.obiettivo.titolo, s.grado, target=s.target, stato=s.stato) for s in r.strategici()),
         target=comune,
     )
 
 
-def spec_andamento(key: str, titolo: str, punti: Iterable[tuple[Rilevazione, Decimal | None]], target: Decimal | None = None) -> C.TrendSpec:
+def spec_andamento(
+    key: str,
+    titolo: str,
+    punti: Iterable[tuple[Rilevazione, Decimal | None]],
+    target: Decimal | None = None,
+    stato: str | None = None,
+) -> C.TrendSpec:
     return C.TrendSpec(
         key=key,
         titolo=titolo,
         punti=tuple(C.TrendPoint(r.data, g) for r, g in punti),
         target=target,
+        stato=stato,
     )
 
 
@@ -511,7 +518,7 @@ class _Renderer:
             punti = [(r, e.grado) for r, e in storia]
             if punti_misurati(punti) >= 2:
                 grafici["andamento"] = p.figura(
-                    spec_andamento(urls.grafico(path, "andamento"), f"{s.codice} {s.titolo}", punti, ultimo.target),
+                    spec_andamento(urls.grafico(path, "andamento"), f"{s.codice} {s.titolo}", punti, ultimo.target, ultimo.stato if ultimo.grado is not None else None),
                     f"Andamento del grado di raggiungimento di «{s.codice} {s.titolo}» nelle rilevazioni del {a.anno}.",
                 )
         prospettiva = next(p_ for p_ in a.piano.prospettive if p_.id == s.prospettiva)
