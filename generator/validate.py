@@ -104,9 +104,19 @@ def print_report(diagnostics: list[Diagnostic], root: Path, fmt: str, out: IO[st
 
 
 def report_project(root: Path, strict: bool, fmt: str, out: IO[str]) -> int:
-    """``validate`` command: print the report, return the exit code."""
+    """``validate`` command: print the report, return the exit code.
+
+    Also checks the optional bonus data (``premi/``), so a pull request that
+    breaks it is caught before the build.
+    """
+    from .premi import load_premi
+
     esito = check_project(root)
-    diags = esito.diagnostics
+    try:
+        premi_diags = load_premi(root)[1]
+    except ValidationFailed as err:
+        premi_diags = err.diagnostics
+    diags = esito.diagnostics + premi_diags
     if strict:
         diags = [Diagnostic(d.pos, d.message, d.hint, "errore") for d in diags]
     print_report(diags, root, fmt, out)
@@ -359,9 +369,24 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
                 msg = f"{subject} {msg}" if msg.startswith("deve") else f"{subject}: {msg}"
             hint = str(ctx.get("hint", f"scrivi un valore per «{f}»")).replace("{campo}", f)
             out.append(Diagnostic(doc.pos(loc), msg, hint))
+        elif kind in _BOUNDS:
+            relation, key = _BOUNDS[kind]
+            limit = str(ctx.get(key, "")).replace(".", ",")
+            out.append(
+                Diagnostic(doc.pos(loc), f"{subject} deve essere {relation} {limit}, trovato {found}", f"correggi il valore: {relation} {limit}")
+            )
         else:
             out.append(Diagnostic(doc.pos(loc), f"{subject} non è valido ({e['msg']})", "controlla il valore"))
     return out
+
+
+#: pydantic's numeric bound errors -> (Italian relation, ctx key of the limit)
+_BOUNDS = {
+    "greater_than_equal": ("maggiore o uguale a", "ge"),
+    "greater_than": ("maggiore di", "gt"),
+    "less_than_equal": ("minore o uguale a", "le"),
+    "less_than": ("minore di", "lt"),
+}
 
 
 # --------------------------------------------------------------------------

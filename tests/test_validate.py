@@ -270,3 +270,34 @@ def test_any_edit_gets_positioned_italian_diagnostics_not_a_crash(files):
         assert d.pos.file in files and 1 <= d.pos.line <= files[d.pos.file].count("\n") + 1
         assert d.message and d.hint
         assert "lettore YAML" not in d.message, d.message
+
+
+def test_validate_also_reports_errors_in_the_optional_premi_data(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[1]
+    for folder in ("plan", "measurements"):
+        shutil.copytree(repo / folder, tmp_path / folder)
+    (tmp_path / "premi").mkdir()
+    (tmp_path / "premi" / "2021.yml").write_text("anno: 2021\nstanziato: 1000\nimporto: 5\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--root", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert run.returncode == 1
+    assert "premi/2021.yml:3:1: errore: chiave sconosciuta «importo»" in run.stdout
+
+
+def test_a_negative_premi_amount_is_reported_in_italian(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "premi").mkdir()
+    (tmp_path / "premi" / "2021.yml").write_text("anno: 2021\nstanziato: 1000\ndistribuito: -5\n", encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "generator", "validate", "--root", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )
+    assert "premi/2021.yml:3:14: errore: «distribuito» deve essere maggiore o uguale a 0, trovato «-5»" in run.stdout
