@@ -657,14 +657,11 @@ class _Renderer:
         as well as on the landing page.
         """
         T = _titolo_html
-        piani: list[Any] = [urls.PIANI]
-        for a in reversed(self.anni.values()):
-            figli: list[Any] = [urls.piano(a.anno)]
-            for s in a.piano.obiettivi_strategici():
-                sezione: list[Any] = [urls.obiettivo(a.anno, s.codice)]
-                sezione += [{T(f"{o.codice} {o.titolo}"): urls.obiettivo(a.anno, o.codice)} for o in s.obiettivi_operativi]
-                figli.append({T(f"{s.codice}. {s.titolo}"): sezione})
-            piani.append({T(f"Piano {a.anno}"): figli})
+        # One entry per year, never per objective or unit: Material writes the
+        # navigation into every page, so entries that grow with the plan make
+        # every page grow with it (quadratic site size). Objective and unit
+        # pages are reached from the plan tree and the units' index.
+        piani: list[Any] = [urls.PIANI] + [{T(f"Piano {a.anno}"): urls.piano(a.anno)} for a in reversed(self.anni.values())]
         relazioni: list[Any] = [urls.RELAZIONI] + [{T(f"Relazione {a.anno}"): urls.relazione(a.anno)} for a in reversed(self.anni.values())]
         return [
             {"Home": urls.HOME},
@@ -677,7 +674,7 @@ class _Renderer:
                     {SEZIONI[3][0]: SEZIONI[3][1]},
                     {SEZIONI[4][0]: SEZIONI[4][1]},
                     {"Indicatori di bilancio (PIRA)": urls.PIRA},
-                    {"Strutture responsabili": [urls.STRUTTURE] + [{T(n): urls.struttura(i)} for i, n in self._strutture().items()]},
+                    {"Strutture responsabili": urls.STRUTTURE},
                 ]
             },
             {"Dati aperti": urls.DATI_APERTI},
