@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import logging
 import os
 import re
@@ -85,6 +86,27 @@ def _tempo(tempi: dict[str, float], fase: str) -> Iterator[None]:
         yield
     finally:
         tempi[fase] = tempi.get(fase, 0.0) + time.perf_counter() - t0
+
+
+@contextlib.contextmanager
+def _gc_di_rado() -> Iterator[None]:
+    """Run CPython's cyclic garbage collector rarely while the build runs.
+
+    A build allocates millions of long-lived objects (YAML nodes, the model,
+    the scores, the pages) and few garbage cycles. With the default
+    thresholds (700, 10, 10) the collector walks the survivors again and
+    again, and that grows faster than the data: at 15,000 actions
+    (``bench/``, 300x) validation took 9.5 s instead of 3.4 s and scoring
+    1.25 s instead of 0.74 s. A larger first threshold keeps young
+    collections (so cycles, e.g. matplotlib figures drawn in process, are
+    still reclaimed) but makes them rare; peak memory moved by ~3%.
+    """
+    old = gc.get_threshold()
+    gc.set_threshold(100_000, 50, 100)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
 
 
 def _fmt_tempi(tempi: Mapping[str, float]) -> str:
@@ -347,6 +369,11 @@ def build(
     err: IO[str] = sys.stderr,
 ) -> int:
     """``python -m generator build``: the whole pipeline; returns the exit code."""
+    with _gc_di_rado():
+        return _build(root, strict=strict, jobs=jobs, out=out, err=err)
+
+
+def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[str]) -> int:
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
