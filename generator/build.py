@@ -299,9 +299,19 @@ def configura(config: Any, prep: Preparato) -> None:
     extra[PREPARATO] = True
 
 
-def repo_url_di(config: Any) -> str | None:
-    """Where commit links point: ``repo_url``, else ``extra.repository``."""
-    return config.get("repo_url") or (config.get("extra") or {}).get("repository") or None
+def repo_url_di(config: Any, env: Mapping[str, str] | None = None) -> str | None:
+    """Where commit links point: ``repo_url``, else ``extra.repository``, else
+    the repository GitHub Actions is building (``GITHUB_SERVER_URL`` +
+    ``GITHUB_REPOSITORY``), so the published site links every value to its
+    commit without the body having to configure anything (``repo_url`` would
+    make Material's header call a third-party API from visitors' browsers).
+    """
+    env = os.environ if env is None else env
+    configured = config.get("repo_url") or (config.get("extra") or {}).get("repository")
+    if configured:
+        return configured
+    server, repository = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY")
+    return f"{server.rstrip('/')}/{repository}" if server and repository else None
 
 
 # --------------------------------------------------------------------------

@@ -469,3 +469,32 @@ def test_hook_does_nothing_when_the_build_already_prepared(tmp_path):
     config["extra"][B.PREPARATO] = True
     assert on_config(config) is config
     assert not (root / "build").exists()
+
+
+def test_commit_links_point_to_the_repository_github_actions_is_building():
+    from generator.build import repo_url_di
+
+    env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "ente/performance"}
+    assert repo_url_di({"extra": {}}, env) == "https://github.com/ente/performance"
+    assert repo_url_di({"extra": {"repository": "https://git.example.org/x/y"}}, env) == "https://git.example.org/x/y"
+    assert repo_url_di({"extra": {}}, {}) is None
+
+
+def test_each_measured_value_links_to_the_commit_that_set_it(tmp_path):
+    root = progetto(tmp_path / "repo", REPO)
+    git = ["git", "-c", "user.name=Ufficio", "-c", "user.email=ufficio@example.org", "-C", str(root)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "piano e rilevazioni"], check=True)
+    misura = root / "measurements" / "2021-12-31.yml"
+    misura.write_text(misura.read_text(encoding="utf-8").replace('"1.1.2": {valore: 412', '"1.1.2": {valore: 413'), encoding="utf-8")
+    subprocess.run([*git, "commit", "-q", "-am", "aggiorna 1.1.2"], check=True)
+    first, second = subprocess.run([*git, "log", "--format=%H", "--reverse"], capture_output=True, text=True, check=True).stdout.split()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")}
+    env |= {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "ente/performance"}
+    run = subprocess.run([sys.executable, "-m", "generator", "build", "--root", str(root)], capture_output=True, text=True, env=env, check=False)
+    assert run.returncode == 0, run.stderr
+    page = (root / "site" / "piano" / "2021" / "obiettivi" / "1.1" / "index.html").read_text(encoding="utf-8")
+    azione = page[page.index('id="azione-1.1.2"'):]
+    assert f"https://github.com/ente/performance/commit/{second}" in azione
+    assert f"https://github.com/ente/performance/commit/{first}" in page
