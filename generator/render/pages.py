@@ -504,6 +504,17 @@ class _Renderer:
             for o in s.obiettivi_operativi:
                 self.operativo(a, s, o)
 
+    @staticmethod
+    def _andamento(p: Pagina, key: str, nome: str, storia: Sequence[tuple[Rilevazione, Any]], anno: int, **spec: Any) -> Md | None:
+        """The trend chart of one item over a year's measurements, if ≥2 are scored."""
+        punti = [(r, e.grado) for r, e in storia]
+        if punti_misurati(punti) < 2:
+            return None
+        return p.figura(
+            spec_andamento(key, nome, punti, **spec),
+            f"Andamento del grado di raggiungimento di «{nome}» nelle rilevazioni del {anno}.",
+        )
+
     def strategico(self, a: Anno, s: ObiettivoStrategico) -> None:
         path = urls.obiettivo(a.anno, s.codice)
         p = Pagina(self, path)
@@ -515,12 +526,12 @@ class _Renderer:
                 spec_strategico(urls.grafico(path, "operativi"), ultimo),
                 f"Grado di raggiungimento degli obiettivi operativi di «{s.codice} {s.titolo}» ({descr_rilevazione(storia[-1][0])}), con il target dell'obiettivo strategico.",
             )
-            punti = [(r, e.grado) for r, e in storia]
-            if punti_misurati(punti) >= 2:
-                grafici["andamento"] = p.figura(
-                    spec_andamento(urls.grafico(path, "andamento"), f"{s.codice} {s.titolo}", punti, ultimo.target, ultimo.stato if ultimo.grado is not None else None),
-                    f"Andamento del grado di raggiungimento di «{s.codice} {s.titolo}» nelle rilevazioni del {a.anno}.",
-                )
+            andamento = self._andamento(
+                p, urls.grafico(path, "andamento"), f"{s.codice} {s.titolo}", storia, a.anno,
+                target=ultimo.target, stato=ultimo.stato if ultimo.grado is not None else None,
+            )
+            if andamento is not None:
+                grafici["andamento"] = andamento
         prospettiva = next(p_ for p_ in a.piano.prospettive if p_.id == s.prospettiva)
         self.pagina(
             path,
@@ -546,12 +557,9 @@ class _Renderer:
                 spec_operativo(urls.grafico(path, "azioni"), ultimo),
                 f"Grado di raggiungimento delle azioni di «{o.codice} {o.titolo}» ({descr_rilevazione(storia[-1][0])}), con il loro peso.",
             )
-            punti = [(r, e.grado) for r, e in storia]
-            if punti_misurati(punti) >= 2:
-                grafici["andamento"] = p.figura(
-                    spec_andamento(urls.grafico(path, "andamento"), f"{o.codice} {o.titolo}", punti),
-                    f"Andamento del grado di raggiungimento di «{o.codice} {o.titolo}» nelle rilevazioni del {a.anno}.",
-                )
+            andamento = self._andamento(p, urls.grafico(path, "andamento"), f"{o.codice} {o.titolo}", storia, a.anno)
+            if andamento is not None:
+                grafici["andamento"] = andamento
         azioni = []
         for az in o.azioni:
             st = a.storia_azione(az.codice)
@@ -562,12 +570,9 @@ class _Renderer:
                     spec_azione(urls.grafico(path, f"azione-{az.codice}"), e_last),
                     f"Valore misurato di «{az.codice} {az.titolo}» rispetto a target e soglie ({descr_rilevazione(r_last)}).",
                 )
-                punti = [(r, e.grado) for r, e in st]
-                if punti_misurati(punti) >= 2:
-                    g["andamento"] = p.figura(
-                        spec_andamento(urls.grafico(path, f"azione-{az.codice}-andamento"), f"{az.codice} {az.titolo}", punti),
-                        f"Andamento del grado di raggiungimento di «{az.codice} {az.titolo}» nelle rilevazioni del {a.anno}.",
-                    )
+                andamento = self._andamento(p, urls.grafico(path, f"azione-{az.codice}-andamento"), f"{az.codice} {az.titolo}", st, a.anno)
+                if andamento is not None:
+                    g["andamento"] = andamento
             azioni.append({"azione": az, "storia": st, "ultimo": st[-1][1] if st else None, "grafici": g, "ancora": Md(urls.ancora_azione(az.codice))})
         self.pagina(
             path,
