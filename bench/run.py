@@ -643,7 +643,7 @@ def markdown(res: dict[str, Any]) -> str:
     row("ms per page, MkDocs", lambda r: f"{1000 * r['cold']['mkdocs'] / max(r['pages'], 1):.1f}")
     row("ms per chart, charts stage", lambda r: f"{1000 * r['cold']['stages']['charts'] / max(r['charts'], 1):.2f}")
     lines += ["", "## One value changed and committed, rebuilt", "", head, sep]
-    row("edit", lambda r: f"`{r['incremental']['edit']['code']}` {r['incremental']['edit']['old']}→{r['incremental']['edit']['new']}")
+    row("edit (last run)", lambda r: f"`{r['incremental']['edit']['code']}` {r['incremental']['edit']['old']}→{r['incremental']['edit']['new']}")
     for s in GENERATOR_STAGES:
         row(s, lambda r, s=s: _s(r["incremental"]["stages"][s]))
     row("**generator stages**", lambda r: f"**{_s(r['incremental']['generator'])}**")

@@ -61,9 +61,6 @@ MAX_YEARS = 10
 SI_NO_CODE = "2.3.1"
 #: What the build needs besides the data (copied when present).
 FRAME = ("docs", "overrides", "mkdocs.yml", "hooks.py")
-#: Files under docs/ written by the generator, not part of the frame (a
-#: stale build in the repository must not leak into the synthetic root).
-GENERATED_DOCS = re.compile(r"^(\d{4}|opendata|piano|relazione|grafici|charts)$")
 
 
 @dataclass(frozen=True)
@@ -287,15 +284,7 @@ def _copy_frame(repo: Path, root: Path) -> None:
     for name in FRAME:
         src = repo / name
         if src.is_dir():
-            ignore = (lambda d, names: [n for n in names if GENERATED_DOCS.match(n)]) if name == "docs" else None
-
-            def _ignore(directory: str, names: list[str], _top=str(src), _ig=ignore) -> list[str]:
-                skipped = [n for n in names if n == "__pycache__"]
-                if _ig is not None and directory == _top:
-                    skipped += _ig(directory, names)
-                return skipped
-
-            shutil.copytree(src, root / name, ignore=_ignore)
+            shutil.copytree(src, root / name, ignore=shutil.ignore_patterns("__pycache__", ".*"))
         elif src.is_file():
             shutil.copyfile(src, root / name)
 
