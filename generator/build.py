@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import logging
 import os
 import re
@@ -41,6 +40,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from .diagnostics import Diagnostic, ValidationFailed, format_text
+from .runtime import gc_di_rado
 
 #: Where the staging docs folder lives, relative to the project root.
 STAGING = Path("build") / "docs"
@@ -86,27 +86,6 @@ def _tempo(tempi: dict[str, float], fase: str) -> Iterator[None]:
         yield
     finally:
         tempi[fase] = tempi.get(fase, 0.0) + time.perf_counter() - t0
-
-
-@contextlib.contextmanager
-def _gc_di_rado() -> Iterator[None]:
-    """Run CPython's cyclic garbage collector rarely while the build runs.
-
-    A build allocates millions of long-lived objects (YAML nodes, the model,
-    the scores, the pages) and few garbage cycles. With the default
-    thresholds (700, 10, 10) the collector walks the survivors again and
-    again, and that grows faster than the data: at 15,000 actions
-    (``bench/``, 300x) validation took 9.5 s instead of 3.4 s and scoring
-    1.25 s instead of 0.74 s. A larger first threshold keeps young
-    collections (so cycles, e.g. matplotlib figures drawn in process, are
-    still reclaimed) but makes them rare; peak memory moved by ~3%.
-    """
-    old = gc.get_threshold()
-    gc.set_threshold(100_000, 50, 100)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*old)
 
 
 def _fmt_tempi(tempi: Mapping[str, float]) -> str:
@@ -379,7 +358,7 @@ def build(
     err: IO[str] = sys.stderr,
 ) -> int:
     """``python -m generator build``: the whole pipeline; returns the exit code."""
-    with _gc_di_rado():
+    with gc_di_rado():
         return _build(root, strict=strict, jobs=jobs, out=out, err=err)
 
 

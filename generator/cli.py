@@ -182,6 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from .runtime import gc_di_rado
+
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    return handler(args)
+    with gc_di_rado():
+        return handler(args)

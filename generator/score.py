@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from itertools import pairwise
@@ -289,6 +289,17 @@ class Risultati:
     grado: Decimal | None
     copertura: Decimal
     prospettive: tuple[EsitoProspettiva, ...]
+    #: code -> result, built once: pages look up every action on every
+    #: measurement, and a scan per lookup made rendering quadratic.
+    _indice: dict[str, Esito] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        indice: dict[str, Esito] = {}
+        for p in self.prospettive:
+            indice["p:" + p.id] = p
+        for e in (*self.strategici(), *self.operativi(), *self.azioni()):
+            indice[e.codice] = e
+        object.__setattr__(self, "_indice", indice)
 
     @property
     def stato(self) -> Stato:
@@ -307,23 +318,22 @@ class Risultati:
             yield from o.azioni
 
     def prospettiva(self, id: str) -> EsitoProspettiva:  # noqa: A002 - the plan's key is `id`
-        return _cerca(self.prospettive, id, "prospettiva")
+        return self._cerca("p:" + id, EsitoProspettiva, "prospettiva")
 
     def strategico(self, codice: str) -> EsitoStrategico:
-        return _cerca(self.strategici(), codice, "obiettivo strategico")
+        return self._cerca(codice, EsitoStrategico, "obiettivo strategico")
 
     def operativo(self, codice: str) -> EsitoOperativo:
-        return _cerca(self.operativi(), codice, "obiettivo operativo")
+        return self._cerca(codice, EsitoOperativo, "obiettivo operativo")
 
     def azione(self, codice: str) -> EsitoAzione:
-        return _cerca(self.azioni(), codice, "azione")
+        return self._cerca(codice, EsitoAzione, "azione")
 
-
-def _cerca(esiti, chiave: str, cosa: str):
-    for e in esiti:
-        if (e.id if isinstance(e, EsitoProspettiva) else e.codice) == chiave:
-            return e
-    raise KeyError(f"{cosa} {chiave!r} non trovata nei risultati")
+    def _cerca(self, chiave: str, tipo: type, cosa: str):
+        found = self._indice.get(chiave)
+        if not isinstance(found, tipo):
+            raise KeyError(f"{cosa} {chiave.removeprefix('p:')!r} non trovata nei risultati")
+        return found
 
 
 Esito = EsitoAzione | EsitoOperativo | EsitoStrategico | EsitoProspettiva | Risultati
