@@ -8,13 +8,12 @@ rules in the comments, never by calling the scoring module.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
 
+from gitrepo import git, write
 from generator.cli import main
 from generator.diff import md
 
@@ -116,20 +115,6 @@ valori:
 #   1.1 = (50*0 + 50*80)/100 = 40;  1.2 = 100
 #   1   = (55*40 + 45*100)/100 = 22 + 45 = 67  (< target 80: parzialmente raggiunto)
 #   2   = 80;  ente = (67 + 80)/2 = 73.5
-
-
-def git(repo: Path, *args: str, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    if date:
-        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    cmd = ["git", "-c", "user.name=Prova", "-c", "user.email=prova@example.org", "-c", "init.defaultBranch=main", *args]
-    return subprocess.run(cmd, cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
-
-
-def write(repo: Path, rel: str, text: str) -> None:
-    path = repo / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def commit(repo: Path, message: str) -> None:

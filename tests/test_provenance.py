@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import subprocess
 from collections import Counter
 from pathlib import Path
 
 import pytest
 
+from gitrepo import git, write
 from generator import provenance
 from generator.diagnostics import Pos
 from generator.provenance import collect, commit_url
@@ -64,20 +64,6 @@ valori:
 
 PRIMA = "2021-07-01T10:00:00+02:00"
 DOPO = "2022-01-10T23:30:00-05:00"  # 11 January in UTC
-
-
-def git(repo: Path, *args: str, date: str | None = None) -> str:
-    env = {**os.environ, "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
-    if date:
-        env |= {"GIT_AUTHOR_DATE": date, "GIT_COMMITTER_DATE": date}
-    cmd = ["git", "-c", "user.name=Prova", "-c", "user.email=prova@example.org", "-c", "init.defaultBranch=main", *args]
-    return subprocess.run(cmd, cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
-
-
-def write(repo: Path, rel: str, text: str) -> None:
-    path = repo / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
 
 
 def commit(repo: Path, message: str, date: str) -> str:
