@@ -216,6 +216,7 @@ def prepara(
     from .validate import check_project
 
     root = Path(root).resolve()
+    charts.prewarm()  # matplotlib loads on the idle core while we validate and render pages
     tempi: dict[str, float] = {}
     with _tempo(tempi, "caricamento"):
         mano = _handwritten(root / "docs")
@@ -369,6 +370,9 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
 
     from .validate import print_report
 
+    from .render import charts
+
+    charts.prewarm()  # matplotlib loads on the idle core while MkDocs' config loads and we validate
     root = Path(root).resolve()
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():

@@ -359,3 +359,12 @@ def test_render_all_keeps_input_order():
 def test_render_all_rejects_duplicate_keys():
     with pytest.raises(ValueError, match="duplicata"):
         render_all([percent_bullet(), percent_bullet()], jobs=1)
+
+
+def test_prewarm_thread_is_joined_before_drawing_and_changes_no_byte():
+    specs = [percent_bullet(), bar_spec(), trend_spec()]
+    expected = {k: c.svg for k, c in render_all(specs, jobs=1).items()}
+    charts.prewarm()
+    got = render_all(specs, jobs=1)
+    assert charts._PREWARM is not None and not charts._PREWARM.is_alive()
+    assert {k: c.svg for k, c in got.items()} == expected
