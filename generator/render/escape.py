@@ -61,6 +61,9 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A numbered-list marker is digits, a dot, then a space (or nothing): "1. x".
 # "1.1.1" and "150.000" are not, and stay readable.
 _ORDERED_RE = re.compile(r"^(\d+)(\.)(?=\s|$)")
+#: One table for :meth:`str.translate` (a C loop; escaping is on every
+#: printed value of every page).
+_TABLE = str.maketrans({**{ch: "\\" + ch for ch in _BACKSLASH}, **_ENTITY})
 
 
 def _one_line(text: str) -> str:
@@ -72,16 +75,7 @@ def md(text: Any) -> Md:
     """Untrusted text -> Markdown that renders as exactly that text, on one line."""
     if isinstance(text, Md):
         return text
-    s = _one_line(str(text))
-    out: list[str] = []
-    for ch in s:
-        if ch in _ENTITY:
-            out.append(_ENTITY[ch])
-        elif ch in _BACKSLASH:
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    escaped = "".join(out)
+    escaped = _one_line(str(text)).translate(_TABLE)
     # Block markers only count at the start of a line; after _one_line the
     # text has one line, but a template may put it at the start of one.
     m = _ORDERED_RE.match(escaped)

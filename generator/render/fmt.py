@@ -22,6 +22,7 @@ Rules (also explained to citizens on the SMVP page):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import ROUND_HALF_UP, Decimal
 
 from babel.dates import format_date
@@ -69,7 +70,19 @@ def numero(x: Decimal | int, decimali: int | None = None) -> str:
         pattern = "#,##0." + "#" * MAX_DECIMALI
     if d == 0:
         d = abs(d)  # never "-0,0"
-    return format_decimal(d, format=pattern, locale=LOCALE)
+    return _babel_decimal(str(d), pattern)
+
+
+@functools.lru_cache(maxsize=65536)
+def _babel_decimal(text: str, pattern: str) -> str:
+    """Babel's formatting of an already-rounded number, memoised.
+
+    Babel re-parses the pattern and looks up the locale's symbols on every
+    call (about half of the time spent rendering pages); a site repeats the
+    same few hundred values (gradi, pesi, targets) thousands of times. The
+    key is the quantized value's canonical text, so 80 and 80.0 stay apart.
+    """
+    return format_decimal(Decimal(text), format=pattern, locale=LOCALE)
 
 
 def grado(x: Decimal | int | None) -> str:
@@ -95,8 +108,9 @@ def euro(x: Decimal | int) -> str:
     return numero(d, 2) + NBSP + "€"
 
 
+@functools.lru_cache(maxsize=4096)
 def data(d: dt.date) -> str:
-    """A date in words: "30 giugno 2021"."""
+    """A date in words: "30 giugno 2021" (memoised: pages repeat a few dates)."""
     return format_date(d, format="long", locale=LOCALE)
 
 

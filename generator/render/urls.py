@@ -32,6 +32,7 @@ dashes), so they are safe in paths; :func:`_segment` re-checks anyway.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 
@@ -98,8 +99,14 @@ def opendata(anno: int, nome: str) -> str:
 
 def link(da: str, a: str, ancora: str | None = None) -> str:
     """Relative Markdown link from page ``da`` to docs file ``a`` (MkDocs resolves .md)."""
-    rel = posixpath.relpath(a, posixpath.dirname(da) or ".")
+    rel = _relpath(a, posixpath.dirname(da) or ".")
     return rel + (f"#{ancora}" if ancora else "")
+
+
+@functools.lru_cache(maxsize=65536)
+def _relpath(path: str, start: str) -> str:
+    """``posixpath.relpath``, memoised: a page links the same few targets many times."""
+    return posixpath.relpath(path, start)
 
 
 def output_dir(pagina: str, use_directory_urls: bool) -> str:
@@ -112,4 +119,4 @@ def output_dir(pagina: str, use_directory_urls: bool) -> str:
 
 def src(pagina: str, file: str, use_directory_urls: bool) -> str:
     """URL of ``file`` for an ``<img src>`` in raw HTML on ``pagina`` (not rewritten by MkDocs)."""
-    return posixpath.relpath(file, output_dir(pagina, use_directory_urls) or ".")
+    return _relpath(file, output_dir(pagina, use_directory_urls) or ".")
