@@ -19,7 +19,10 @@ The URL scheme is in :mod:`generator.render.urls`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import hashlib
 import html
+import importlib.metadata
 import json
 import posixpath
 from collections.abc import Iterable, Mapping, Sequence
@@ -110,6 +113,109 @@ class Sito:
     nav: list[Any] = field(default_factory=list)
     esempio: bool = False
     aggiornato: dt.date | None = None
+    #: Alt text of every chart in ``grafici`` (as the page shows it).
+    alt: dict[str, str] = field(default_factory=dict)
+    #: Every page, rendered or reused: path -> its fingerprint and charts.
+    firme: dict[str, Impronta] = field(default_factory=dict)
+    #: Pages not rendered because the previous build's are still right.
+    riusate: set[str] = field(default_factory=set)
+    #: Per year, the fingerprints of the parts pages read (see frammenti_anno).
+    frammenti: dict[int, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Impronta:
+    """A page's input fingerprint and the charts it shows (docs-relative paths).
+
+    ``firma`` None: the page is always rendered (small site-wide pages).
+    """
+
+    firma: str | None
+    grafici: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------
+# Fingerprints: what a page reads, so an unchanged page is not rendered again
+# --------------------------------------------------------------------------
+#
+# A page is a pure function of this code and of the data it reads. Its
+# fingerprint hashes that data's ``repr`` (frozen dataclasses: every field,
+# types tagged, positions left out) plus, for the values a page dates with
+# "modificato il …", the commits of their lines. Over-approximating is fine
+# (a page rendered for nothing costs time); missing an input would publish a
+# stale page, so tests compare incremental builds with cold ones.
+
+
+def _h(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(repr(part).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def codice() -> str:
+    """This generator's code, templates and formatting libraries, as one digest."""
+    h = hashlib.sha256()
+    pacchetto = Path(__file__).resolve().parent.parent
+    for f in sorted([*pacchetto.rglob("*.py"), *TEMPLATES.rglob("*.j2")]):
+        h.update(f.relative_to(pacchetto).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    for dist in ("jinja2", "babel", "matplotlib"):
+        try:
+            h.update(f"{dist}={importlib.metadata.version(dist)}\0".encode())
+        except importlib.metadata.PackageNotFoundError:
+            h.update(f"{dist}=?\0".encode())
+    return h.hexdigest()
+
+
+def _modifiche(prov: Any, oggetti: Iterable[Any]) -> list[Any]:
+    """The commits of every line of ``oggetti`` (None outside git)."""
+    if prov is None:
+        return []
+    return [prov.get(pos) for o in oggetti for pos in (getattr(o, "pos", None) or {}).values()]
+
+
+def frammenti_anno(a: Anno, prov: Any) -> dict[str, str]:
+    """Fingerprints of the parts of one year that pages read.
+
+    ``anno``: the plan's heading data and its rilevazioni (dates, kinds);
+    ``s:<codice>``: a strategic objective's subtree, its scores on every
+    rilevazione and the commits of its lines and of its actions' measured
+    values (its page and its operational objectives' pages read nothing
+    else of the year); ``u:<id>``: the rows of a unit's page (``u:`` for
+    actions without one); ``pira``: the rows of the PIRA page.
+    """
+    piano = a.piano
+    out = {
+        "anno": _h(
+            piano.ente, piano.titolo, piano.anno, piano.triennio, piano.metodo, sorted(piano.strutture.items()),
+            [(p.id, p.nome, p.descrizione) for p in piano.prospettive],
+            [(r.rilevazione.data, r.rilevazione.tipo, r.rilevazione.esempio, r.rilevazione.file) for r in a.storico],
+        )
+    }
+    for s in piano.obiettivi_strategici():
+        oggetti: list[Any] = [s]
+        for o in s.obiettivi_operativi:
+            oggetti.append(o)
+            for az in o.azioni:
+                oggetti.append(az)
+                oggetti += [m for r in a.storico if (m := r.rilevazione.valori.get(az.codice)) is not None]
+        storia = [e for _, e in a.storia_strategico(s.codice)]
+        out["s:" + s.codice] = _h(s, storia, _modifiche(prov, oggetti))
+    ultima = a.ultima
+    unita: dict[str, list[Any]] = {}
+    pira: list[Any] = []
+    for az in piano.azioni():
+        riga = (az, ultima.azione(az.codice) if ultima else None)
+        for u in az.responsabile or ("",):
+            unita.setdefault(u, []).append(riga)
+        if az.pira:
+            pira.append(riga)
+    for u, righe in sorted(unita.items()):
+        out["u:" + u] = _h(righe)
+    out["pira"] = _h(pira)
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -270,6 +376,7 @@ class Pagina:
     def __init__(self, sito: _Renderer, path: str):
         self._r = sito
         self.path = path
+        self.grafici: list[str] = []
 
     def url(self, a: str, ancora: str | None = None) -> Md:
         return Md(_url(urls.link(self.path, a, ancora)))
@@ -295,8 +402,9 @@ class Pagina:
         to the page's *output* folder here.
         """
         self._r.sito.grafici.setdefault(spec.key, spec)
+        self.grafici.append(spec.key)
         src = urls.src(self.path, spec.key, self._r.use_directory_urls)
-        alt = C.alt_text(spec)
+        alt = self._r.sito.alt[spec.key] = C.alt_text(spec)
         return Md(
             f'<figure class="pf-grafico">\n'
             f'<img src="{attr(_url(src))}" alt="{attr(alt)}" loading="lazy">\n'
@@ -336,8 +444,12 @@ class _Renderer:
         provenienza: Any,
         opendata: Mapping[str, bytes],
         use_directory_urls: bool,
+        precedenti: Mapping[str, Impronta] | None = None,
+        frammenti: Mapping[int, Mapping[str, str]] | None = None,
     ):
         self.progetto = progetto
+        self.precedenti = precedenti or {}
+        self._frammenti_noti = frammenti or {}
         self.anni = dict(sorted(anni.items()))
         self.premi = premi
         self.provenienza = provenienza
@@ -384,6 +496,31 @@ class _Renderer:
         date = [r.data for r in progetto.rilevazioni]
         self.sito.aggiornato = max(date) if date else None
         self.sito.esempio = any(r.esempio for r in progetto.rilevazioni)
+        # What every page may read besides its own data.
+        self.globale = _h(codice(), use_directory_urls, self.sito.esempio, self._ente(), sorted(self.anni))
+
+    # -- fingerprints --------------------------------------------------------
+
+    def frammenti(self, a: Anno) -> dict[str, str]:
+        fr = self.sito.frammenti.get(a.anno)
+        if fr is None:
+            noti = self._frammenti_noti.get(a.anno)
+            fr = self.sito.frammenti[a.anno] = dict(noti) if noti is not None else frammenti_anno(a, self.provenienza)
+        return fr
+
+    def firma(self, path: str, *parti: object) -> str:
+        return _h(self.globale, path, parti)
+
+    def riusa(self, path: str, firma: str) -> bool:
+        """True (and the page recorded as reused) if the previous build's page is still right."""
+        prima = self.precedenti.get(path)
+        if prima is None or prima.firma != firma:
+            return False
+        if path in self.sito.firme:
+            raise ValueError(f"two generated pages with the same path: {path}")
+        self.sito.firme[path] = prima
+        self.sito.riusate.add(path)
+        return True
 
     # -- writing -----------------------------------------------------------
 
@@ -392,10 +529,21 @@ class _Renderer:
             return self.anni[anno].ultima.rilevazione.data
         return self.sito.aggiornato
 
-    def pagina(self, path: str, template: str, titolo: str, *, anno: int | None = None, descrizione: str | None = None, **ctx: Any) -> None:
-        if path in self.sito.pagine:
+    def pagina(
+        self,
+        path: str,
+        template: str,
+        titolo: str,
+        *,
+        anno: int | None = None,
+        descrizione: str | None = None,
+        p: Pagina | None = None,
+        firma: str | None = None,
+        **ctx: Any,
+    ) -> None:
+        if path in self.sito.firme:
             raise ValueError(f"two generated pages with the same path: {path}")
-        p = Pagina(self, path)
+        p = p if p is not None else Pagina(self, path)
         body = self.env.get_template(template).render(
             P=p,
             titolo=titolo,
@@ -413,6 +561,7 @@ class _Renderer:
         front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
         text = f"---\n{front}---\n\n{body.strip()}\n"
         self.sito.pagine[path] = text
+        self.sito.firme[path] = Impronta(firma, tuple(p.grafici))
 
     def _ente(self) -> str:
         if not self.anni:
@@ -466,11 +615,13 @@ class _Renderer:
     def home(self) -> None:
         a = self._ultimo_anno()
         p_path = urls.HOME
-        grafici = self._grafici_anno(Pagina(self, p_path), a) if a is not None else {}
+        p = Pagina(self, p_path)
+        grafici = self._grafici_anno(p, a) if a is not None else {}
         self.pagina(
             p_path,
             "home.md.j2",
             "Piano e Relazione sulla Performance",
+            p=p,
             anno=a.anno if a else None,
             descrizione=f"Piano e Relazione sulla Performance — {self._ente()}: obiettivi, indicatori, target, risultati e dati aperti.",
             a=a,
@@ -498,7 +649,10 @@ class _Renderer:
         self.pagina(urls.PIANI, "piani.md.j2", "Piano della Performance")
 
     def piano(self, a: Anno) -> None:
-        self.pagina(urls.piano(a.anno), "piano.md.j2", f"{a.piano.titolo} (anno {a.anno})", anno=a.anno, a=a)
+        path = urls.piano(a.anno)
+        firma = self.firma(path, sorted(self.frammenti(a).items()))
+        if not self.riusa(path, firma):
+            self.pagina(path, "piano.md.j2", f"{a.piano.titolo} (anno {a.anno})", anno=a.anno, a=a, firma=firma)
         for s in a.piano.obiettivi_strategici():
             self.strategico(a, s)
             for o in s.obiettivi_operativi:
@@ -515,8 +669,15 @@ class _Renderer:
             f"Andamento del grado di raggiungimento di «{nome}» nelle rilevazioni del {anno}.",
         )
 
+    def _firma_obiettivo(self, path: str, a: Anno, s: ObiettivoStrategico) -> str:
+        fr = self.frammenti(a)
+        return self.firma(path, fr["anno"], fr["s:" + s.codice])
+
     def strategico(self, a: Anno, s: ObiettivoStrategico) -> None:
         path = urls.obiettivo(a.anno, s.codice)
+        firma = self._firma_obiettivo(path, a, s)
+        if self.riusa(path, firma):
+            return
         p = Pagina(self, path)
         storia = a.storia_strategico(s.codice)
         grafici: dict[str, Md] = {}
@@ -537,6 +698,8 @@ class _Renderer:
             path,
             "strategico.md.j2",
             f"Obiettivo strategico {s.codice} — {s.titolo}",
+            p=p,
+            firma=firma,
             anno=a.anno,
             a=a,
             s=s,
@@ -548,6 +711,9 @@ class _Renderer:
 
     def operativo(self, a: Anno, s: ObiettivoStrategico, o: ObiettivoOperativo) -> None:
         path = urls.obiettivo(a.anno, o.codice)
+        firma = self._firma_obiettivo(path, a, s)
+        if self.riusa(path, firma):
+            return
         p = Pagina(self, path)
         storia = a.storia_operativo(o.codice)
         grafici: dict[str, Md] = {}
@@ -578,6 +744,8 @@ class _Renderer:
             path,
             "operativo.md.j2",
             f"Obiettivo operativo {o.codice} — {o.titolo}",
+            p=p,
+            firma=firma,
             anno=a.anno,
             a=a,
             s=s,
@@ -593,19 +761,29 @@ class _Renderer:
 
     def relazione(self, a: Anno) -> None:
         path = urls.relazione(a.anno)
-        grafici = self._grafici_anno(Pagina(self, path), a)
-        self.pagina(path, "relazione.md.j2", f"Relazione sulla Performance {a.anno}", anno=a.anno, a=a, grafici=grafici)
+        firma = self.firma(path, sorted(self.frammenti(a).items()))
+        if self.riusa(path, firma):
+            return
+        p = Pagina(self, path)
+        grafici = self._grafici_anno(p, a)
+        self.pagina(
+            path, "relazione.md.j2", f"Relazione sulla Performance {a.anno}",
+            p=p, firma=firma, anno=a.anno, a=a, grafici=grafici,
+        )
 
     def premi_pagine(self) -> None:
         self.pagina(urls.PREMI, "premi.md.j2", "Ammontare complessivo dei premi", premi=self.premi)
         self.pagina(urls.DATI_PREMI, "dati-premi.md.j2", "Dati relativi ai premi", premi=self.premi)
 
     def pira(self) -> None:
+        firma = self.firma(urls.PIRA, [(a.anno, self.frammenti(a)["anno"], self.frammenti(a)["pira"]) for a in self.anni.values()])
+        if self.riusa(urls.PIRA, firma):
+            return
         righe = {
             a.anno: [(az, a.ultima.azione(az.codice) if a.ultima else None) for az in a.piano.azioni() if az.pira]
             for a in reversed(self.anni.values())
         }
-        self.pagina(urls.PIRA, "pira.md.j2", "Piano degli indicatori e dei risultati attesi di bilancio (PIRA)", righe=righe)
+        self.pagina(urls.PIRA, "pira.md.j2", "Piano degli indicatori e dei risultati attesi di bilancio (PIRA)", righe=righe, firma=firma)
 
     def _strutture(self) -> dict[str, str]:
         """Every unit id -> name; the latest plan's name wins."""
@@ -614,8 +792,19 @@ class _Renderer:
             out.update(a.piano.strutture)
         return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
 
+    def _firma_unita(self, path: str, registro: Mapping[str, str], u: str) -> str:
+        return self.firma(
+            path, list(registro.items()), [(a.anno, self.frammenti(a)["anno"], self.frammenti(a).get("u:" + u)) for a in self.anni.values()]
+        )
+
     def strutture(self) -> None:
         registro = self._strutture()
+        firme = {u: self._firma_unita(urls.struttura(u), registro, u) for u in registro}
+        firma_indice = self._firma_unita(urls.STRUTTURE, registro, "") + _h(sorted(firme.values()))
+        da_fare = [u for u in registro if not self.riusa(urls.struttura(u), firme[u])]
+        indice = not self.riusa(urls.STRUTTURE, firma_indice)
+        if not da_fare and not indice:
+            return
         per_struttura: dict[str, dict[int, list[tuple[Azione, S.EsitoAzione | None]]]] = {k: {} for k in registro}
         senza: dict[int, list[tuple[Azione, S.EsitoAzione | None]]] = {}
         for a in reversed(self.anni.values()):
@@ -625,9 +814,14 @@ class _Renderer:
                     senza.setdefault(a.anno, []).append(riga)
                 for r in az.responsabile:
                     per_struttura.setdefault(r, {}).setdefault(a.anno, []).append(riga)
-        self.pagina(urls.STRUTTURE, "strutture.md.j2", "Strutture responsabili", registro=registro, per_struttura=per_struttura, senza=senza)
-        for id_, nome in registro.items():
-            self.pagina(urls.struttura(id_), "struttura.md.j2", nome, id=id_, nome=nome, righe=per_struttura.get(id_, {}))
+        if indice:
+            self.pagina(
+                urls.STRUTTURE, "strutture.md.j2", "Strutture responsabili",
+                registro=registro, per_struttura=per_struttura, senza=senza, firma=firma_indice,
+            )
+        for id_ in da_fare:
+            nome = registro[id_]
+            self.pagina(urls.struttura(id_), "struttura.md.j2", nome, id=id_, nome=nome, righe=per_struttura.get(id_, {}), firma=firme[id_])
 
     def dati_aperti(self) -> None:
         per_anno: dict[int, list[tuple[str, str, int]]] = {}
@@ -796,8 +990,17 @@ def render_site(
     provenienza: Any = None,
     opendata: Mapping[str, bytes] | None = None,
     use_directory_urls: bool = True,
+    precedenti: Mapping[str, Impronta] | None = None,
+    frammenti: Mapping[int, Mapping[str, str]] | None = None,
 ) -> Sito:
-    """Every generated page (Markdown text) and chart spec, in memory."""
+    """Every generated page (Markdown text) and chart spec, in memory.
+
+    Incremental: a page whose fingerprint equals its entry in ``precedenti``
+    (the previous build's :attr:`Sito.firme`, for pages still intact on
+    disk) is not rendered; it is listed in :attr:`Sito.riusate` instead, and
+    its charts are not asked for. ``frammenti`` are known fingerprints of
+    years whose input files have not changed since (see :func:`frammenti_anno`).
+    """
     r = _Renderer(
         progetto,
         anni_ if anni_ is not None else anni(progetto),
@@ -805,8 +1008,10 @@ def render_site(
         provenienza=provenienza,
         opendata=opendata or {},
         use_directory_urls=use_directory_urls,
+        precedenti=precedenti,
+        frammenti=frammenti,
     )
     return r.run()
 
 
-__all__ = ["Anno", "PERFORMANCE", "SEZIONI", "Sito", "anni", "render_site"]
+__all__ = ["Anno", "Impronta", "PERFORMANCE", "SEZIONI", "Sito", "anni", "codice", "frammenti_anno", "render_site"]
