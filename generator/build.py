@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import logging
 import os
 import re
@@ -44,6 +45,8 @@ from .runtime import gc_di_rado
 
 #: Where the staging docs folder lives, relative to the project root.
 STAGING = Path("build") / "docs"
+#: What the last build staged (see generator.staging), next to the staging folder.
+MANIFESTO = Path("build") / "manifest.json"
 CHART_CACHE = Path(".cache") / "charts"
 #: Key set in ``config.extra`` once :func:`prepara` has run for a config, so
 #: the MkDocs hook does not redo the work when ``build.py`` drives MkDocs.
@@ -72,6 +75,8 @@ class Preparato:
     scritti: list[str] = field(default_factory=list)
     rimossi: list[str] = field(default_factory=list)
     tempi: dict[str, float] = field(default_factory=dict)
+    riusate: int = 0  # pages not rendered again (unchanged inputs)
+    disegnati: int = 0  # charts drawn (not in the cache)
 
 
 # --------------------------------------------------------------------------
@@ -150,46 +155,6 @@ def nav_completa(nav_dati: list[Any], mano: Mapping[str, bytes]) -> list[Any]:
     return nav
 
 
-def _sync(staging: Path, files: Mapping[str, bytes]) -> tuple[list[str], list[str]]:
-    """Make ``staging`` hold exactly ``files``; write only what changed.
-
-    Returns (written, removed) docs-relative paths. Each write goes through a
-    temporary file and :func:`os.replace`, so MkDocs' file watcher never sees
-    a half-written page.
-    """
-    staging.mkdir(parents=True, exist_ok=True)
-    scritti: list[str] = []
-    for rel, data in files.items():
-        target = staging / rel
-        try:
-            if target.is_file() and target.read_bytes() == data:
-                continue
-        except OSError:
-            pass
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        scritti.append(rel)
-    rimossi: list[str] = []
-    for path in sorted(staging.rglob("*"), reverse=True):
-        rel = path.relative_to(staging).as_posix()
-        if path.is_file() or path.is_symlink():
-            if rel not in files:
-                path.unlink()
-                rimossi.append(rel)
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return scritti, sorted(rimossi)
-
-
 def _print_diags(diags: list[Diagnostic], root: Path, out: IO[str]) -> None:
     from .validate import line_reader
 
@@ -210,17 +175,20 @@ def prepara(
     Raises :class:`ValidationFailed` (every diagnostic, nothing written) or
     :class:`BuildError` (a generated page would replace a hand-written one).
     """
-    from . import opendata, provenance, score  # noqa: F401 - score used via pages
+    from . import opendata, provenance, staging as stg
     from .premi import load_premi
     from .render import charts, pages
     from .validate import check_project
 
     root = Path(root).resolve()
     charts.prewarm()  # matplotlib loads on the idle core while we validate and render pages
+    staging = root / STAGING
     tempi: dict[str, float] = {}
     with _tempo(tempi, "caricamento"):
         mano = _handwritten(root / "docs")
         prov = provenance.collect(root, repo_url)
+        prima = stg.carica(root / MANIFESTO)
+        intatti = stg.intatti(staging, prima)
     with _tempo(tempi, "validazione"):
         esito = check_project(root)
         diags = list(esito.diagnostics)
@@ -235,28 +203,61 @@ def prepara(
         progetto = esito.progetto
     with _tempo(tempi, "punteggi"):
         anni = pages.anni(progetto)
+        # Years whose input files (and their commits) are as the previous
+        # build saw them: their parts' fingerprints and open data carry over.
+        firme_anni = {a: _firma_anno(root, progetto, a, prov, use_directory_urls, repo_url) for a in progetto.piani}
+        noti = {a: prima.anni[a] for a, f in firme_anni.items() if prima.anni.get(a, {}).get("firma") == f}
     with _tempo(tempi, "dati aperti"):
-        od = opendata.export_files(progetto)
+        od: dict[str, bytes] = {}
+        tenuti: set[str] = set()
+        for a in sorted(progetto.piani):
+            prefisso = f"{opendata.CARTELLA}/{a}/"
+            vecchi = [rel for rel in prima.file if rel.startswith(prefisso)]
+            if a in noti and vecchi and all(rel in intatti for rel in vecchi):
+                od.update({rel: (staging / rel).read_bytes() for rel in vecchi})  # the downloads page lists them
+                tenuti.update(vecchi)
+            else:
+                od.update({prefisso + nome: data for nome, data in opendata.files_anno(progetto, a).items()})
+        od = dict(sorted(od.items()))
     with _tempo(tempi, "pagine"):
+        precedenti = {
+            path: pages.Impronta(firma, grafici)
+            for path, (firma, grafici) in prima.pagine.items()
+            if path in intatti and all(g in intatti for g in grafici)
+        }
         sito = pages.render_site(
-            progetto, anni, premi=premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls
+            progetto, anni, premi=premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
+            precedenti=precedenti, frammenti={a: v["frammenti"] for a, v in noti.items()},
         )
+    for path in sito.riusate:
+        tenuti.add(path)
+        tenuti.update(sito.firme[path].grafici)
     generati: dict[str, bytes] = {p: t.encode("utf-8") for p, t in sito.pagine.items()}
-    for p, data in od.items():
-        generati[p] = data
-    problemi = _collisioni({**generati, **{k: b"" for k in sito.grafici}}, mano, "docs")
+    generati.update((p, data) for p, data in od.items() if p not in tenuti)
+    problemi = _collisioni({**generati, **dict.fromkeys(sito.grafici, b""), **dict.fromkeys(tenuti, b"")}, mano, "docs")
     if problemi:
         raise BuildError("\n".join(problemi))
     with _tempo(tempi, "grafici"):
         cache = root / CHART_CACHE
-        disegnati = charts.render_all(sito.grafici.values(), jobs=jobs, cache_dir=cache)
-    for key, chart in disegnati.items():
-        generati[key] = chart.svg
+        chiavi, disegnati = charts.disegna(sito.grafici.values(), cache, jobs=jobs, alt=sito.alt)
     tutti = dict(mano)
     tutti.update(generati)
-    staging = root / STAGING
     with _tempo(tempi, "scrittura"):
-        scritti, rimossi = _sync(staging, dict(sorted(tutti.items())))
+        scritti, rimossi, voci = stg.sincronizza(
+            staging,
+            dict(sorted(tutti.items())),
+            {k: charts.cache_file(cache, chiavi[k]) for k in sorted(chiavi)},
+            tenuti,
+            prima,
+        )
+        stg.salva(
+            root / MANIFESTO,
+            stg.Manifesto(
+                file=voci,
+                pagine={p: (i.firma, i.grafici) for p, i in sorted(sito.firme.items()) if i.firma is not None},
+                anni={a: {"firma": firme_anni[a], "frammenti": sito.frammenti.get(a, {})} for a in sorted(firme_anni)},
+            ),
+        )
     return Preparato(
         root=root,
         staging=staging,
@@ -267,7 +268,23 @@ def prepara(
         scritti=scritti,
         rimossi=rimossi,
         tempi=tempi,
+        riusate=len(sito.riusate),
+        disegnati=disegnati,
     )
+
+
+def _firma_anno(root: Path, progetto: Any, anno: int, prov: Any, use_directory_urls: bool, repo_url: str | None) -> str:
+    """Fingerprint of everything one plan year's pages and open data are made
+    from: the code, the settings, the bytes of its plan and measurement files
+    and their commits (``git blame``)."""
+    from .render import pages
+    from .staging import digest
+
+    files = [progetto.piani[anno].file, *sorted(r.file for r in progetto.rilevazioni_di(anno))]
+    h = hashlib.sha256(f"{pages.codice()}\0{use_directory_urls}\0{repo_url}\0{anno}\0".encode())
+    for f in files:
+        h.update(f"{f}\0{digest((root / f).read_bytes())}\0{prov.firme.get(f)}\0".encode())
+    return h.hexdigest()
 
 
 def configura(config: Any, prep: Preparato) -> None:

@@ -27,6 +27,7 @@ Dates are the committer date (when the change landed), as a UTC date.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import subprocess
@@ -59,6 +60,8 @@ class Provenienza:
     """Line -> commit for every YAML file of a project; empty outside git."""
 
     righe: Mapping[str, Mapping[int, Modifica]] = field(default_factory=dict)
+    #: File -> digest of its blame (what the incremental build compares).
+    firme: Mapping[str, str] = field(default_factory=dict)
 
     def get(self, pos: Pos | None) -> Modifica | None:
         """The commit that last changed the line at ``pos``; None if unknown or uncommitted."""
@@ -180,6 +183,7 @@ def collect(root: Path, repo_url: str | None = None) -> Provenienza:
     """
     root = Path(root)
     righe: dict[str, dict[int, Modifica]] = {}
+    firme: dict[str, str] = {}
     confini: dict[str, set[int]] = {}  # file -> lines attributed to a boundary commit
     for rel in _yaml_files(root):
         proc = _git(root, "blame", "--porcelain", "-w", "--", rel)
@@ -191,6 +195,7 @@ def collect(root: Path, repo_url: str | None = None) -> Provenienza:
         modifiche = {sha: _modifica(sha, h, repo_url) for sha, h in commit.items() if set(sha) != {"0"}}
         mappa = {n: m for n, sha in linee.items() if (m := modifiche.get(sha)) is not None}
         righe[rel] = mappa
+        firme[rel] = hashlib.sha256(proc.stdout).hexdigest()
         confini[rel] = {n for n, sha in linee.items() if "boundary" in commit.get(sha, {})}
     if any(confini.values()):
         proc = _git(root, "rev-parse", "--is-shallow-repository")
@@ -199,7 +204,7 @@ def collect(root: Path, repo_url: str | None = None) -> Provenienza:
             for rel, numeri in confini.items():
                 for n in numeri:
                     righe[rel].pop(n, None)
-    return Provenienza(righe)
+    return Provenienza(righe, firme)
 
 
 __all__ = ["Modifica", "Provenienza", "collect", "commit_url", "parse_porcelain"]

@@ -1,0 +1,218 @@
+"""The staging folder (``build/docs``) and its manifest: write only what changed.
+
+MkDocs builds the site from ``build/docs``. Rewriting a file whose bytes did
+not change would make ``mkdocs serve`` and deploys see a change that is not
+there, and re-reading every staged file to find out costs as much as
+writing it (52,000 files at 300x the seed). So the build keeps a manifest,
+``build/manifest.json``, of what it last staged:
+
+- per file: size, modification time, inode, and what it holds (the sha256
+  of its bytes, or ``grafico:<cache key>`` for a chart linked from the
+  chart cache). A file whose ``stat`` still matches is known without being
+  read; one that does not match (edited, deleted, or written by a build
+  that crashed before saving the manifest) is simply written again;
+- per page, its input fingerprint and charts (see
+  :mod:`generator.render.pages`), so unchanged pages are not rendered;
+- per plan year, the fingerprint of its input files and of the parts pages
+  read (so unchanged years are not fingerprinted again).
+
+The manifest is only ever an optimisation: a missing, corrupt or foreign
+one means a full build, never a wrong one. Deleting ``build/`` forces that.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Bump when the manifest's meaning changes: an older one is then ignored.
+FORMATO = 1
+GRAFICO = "grafico:"
+
+
+@dataclass(frozen=True, slots=True)
+class Voce:
+    """One staged file as the build last left it."""
+
+    size: int
+    mtime_ns: int
+    ino: int
+    contenuto: str  # sha256 hex of the bytes, or GRAFICO + chart cache key
+
+
+@dataclass
+class Manifesto:
+    file: dict[str, Voce] = field(default_factory=dict)
+    #: page path -> (fingerprint, chart paths)
+    pagine: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
+    #: plan year -> {"firma": input files' fingerprint, "frammenti": {...}}
+    anni: dict[int, dict[str, Any]] = field(default_factory=dict)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def carica(path: Path) -> Manifesto:
+    """The manifest at ``path``; an empty one if it is missing or unreadable."""
+    try:
+        raw = json.loads(Path(path).read_bytes())
+        if raw.get("formato") != FORMATO:
+            return Manifesto()
+        return Manifesto(
+            file={rel: Voce(*v) for rel, v in raw["file"].items()},
+            pagine={p: (v[0], tuple(v[1])) for p, v in raw["pagine"].items()},
+            anni={int(a): v for a, v in raw["anni"].items()},
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return Manifesto()
+
+
+def salva(path: Path, m: Manifesto) -> None:
+    """Write the manifest atomically (sorted keys: same state, same bytes)."""
+    data = {
+        "formato": FORMATO,
+        "file": {rel: [v.size, v.mtime_ns, v.ino, v.contenuto] for rel, v in m.file.items()},
+        "pagine": {p: [f, list(g)] for p, (f, g) in m.pagine.items()},
+        "anni": {str(a): v for a, v in m.anni.items()},
+    }
+    _scrivi_atomico(Path(path), json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+
+
+def _voce(path: Path, contenuto: str) -> Voce:
+    st = os.stat(path)
+    return Voce(st.st_size, st.st_mtime_ns, st.st_ino, contenuto)
+
+
+def _intatto(path: Path, v: Voce) -> bool:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return False
+    return (st.st_size, st.st_mtime_ns, st.st_ino) == (v.size, v.mtime_ns, v.ino)
+
+
+def intatti(staging: Path, m: Manifesto) -> set[str]:
+    """Staged files still exactly as the manifest says (one ``stat`` each)."""
+    return {rel for rel, v in m.file.items() if _intatto(staging / rel, v)}
+
+
+def _scrivi_atomico(target: Path, data: bytes) -> None:
+    """Temp file + :func:`os.replace`: a watcher never sees a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _collega(src: Path, target: Path) -> None:
+    """Put the cached chart at ``target``: a hard link (no bytes copied), else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.parent / f".tmp-{os.getpid()}-{target.name}"
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)
+    try:
+        os.link(src, tmp)
+    except OSError:
+        shutil.copyfile(src, tmp)
+        os.chmod(tmp, 0o644)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _uguale_su_disco(target: Path, data: bytes) -> bool:
+    try:
+        return target.is_file() and target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def sincronizza(
+    staging: Path,
+    nuovi: Mapping[str, bytes],
+    grafici: Mapping[str, Path],
+    tenuti: Iterable[str],
+    prima: Manifesto,
+) -> tuple[list[str], list[str], dict[str, Voce]]:
+    """Make ``staging`` hold exactly: ``nuovi`` (path -> bytes), ``grafici``
+    (path -> cache file, linked), and the ``tenuti`` files left as they are
+    (reused pages and their charts: checked intact by the caller).
+
+    A file is written only if what it should hold differs from what the
+    manifest says it holds, or its ``stat`` no longer matches (then, with
+    no manifest entry, its bytes are compared). Anything else in the folder
+    is removed, empty folders too. Returns (written, removed, new entries).
+    """
+    staging.mkdir(parents=True, exist_ok=True)
+    voci: dict[str, Voce] = {}
+    scritti: list[str] = []
+    for rel, data in nuovi.items():
+        target = staging / rel
+        contenuto = digest(data)
+        v = prima.file.get(rel)
+        if v is not None and v.contenuto == contenuto and _intatto(target, v):
+            voci[rel] = v
+            continue
+        if v is None and _uguale_su_disco(target, data):
+            voci[rel] = _voce(target, contenuto)
+            continue
+        _scrivi_atomico(target, data)
+        voci[rel] = _voce(target, contenuto)
+        scritti.append(rel)
+    for rel, src in grafici.items():
+        target = staging / rel
+        contenuto = GRAFICO + src.stem
+        v = prima.file.get(rel)
+        if v is not None and v.contenuto == contenuto and _intatto(target, v):
+            voci[rel] = v
+            continue
+        if v is None and _uguale_su_disco(target, src.read_bytes()):
+            voci[rel] = _voce(target, contenuto)
+            continue
+        _collega(src, target)
+        voci[rel] = _voce(target, contenuto)
+        scritti.append(rel)
+    for rel in tenuti:
+        voci[rel] = prima.file[rel]
+    rimossi: list[str] = []
+    for cartella, dirs, files in os.walk(staging, topdown=False):
+        base = Path(cartella)
+        for name in files:
+            path = base / name
+            rel = path.relative_to(staging).as_posix()
+            if rel not in voci:
+                path.unlink()
+                rimossi.append(rel)
+        for name in dirs:
+            d = base / name
+            if d.is_symlink():
+                rel = d.relative_to(staging).as_posix()
+                if rel not in voci:
+                    d.unlink()
+                    rimossi.append(rel)
+            else:
+                with contextlib.suppress(OSError):
+                    d.rmdir()  # only succeeds when empty
+    return scritti, sorted(rimossi), dict(sorted(voci.items()))
+
+
+__all__ = ["Manifesto", "Voce", "carica", "digest", "intatti", "salva", "sincronizza"]
