@@ -48,6 +48,8 @@ STAGING = Path("build") / "docs"
 #: What the last build staged (see generator.staging), next to the staging folder.
 MANIFESTO = Path("build") / "manifest.json"
 CHART_CACHE = Path(".cache") / "charts"
+JINJA_CACHE = Path(".cache") / "jinja"
+BLAME_CACHE = Path(".cache") / "blame"
 #: Key set in ``config.extra`` once :func:`prepara` has run for a config, so
 #: the MkDocs hook does not redo the work when ``build.py`` drives MkDocs.
 PREPARATO = "performance_preparato"
@@ -186,7 +188,7 @@ def prepara(
     tempi: dict[str, float] = {}
     with _tempo(tempi, "caricamento"):
         mano = _handwritten(root / "docs")
-        prov = provenance.collect(root, repo_url)
+        prov = provenance.collect(root, repo_url, cache_dir=root / BLAME_CACHE)
         prima = stg.carica(root / MANIFESTO)
         intatti = stg.intatti(staging, prima)
     with _tempo(tempi, "validazione"):
@@ -228,6 +230,7 @@ def prepara(
         sito = pages.render_site(
             progetto, anni, premi=premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
             precedenti=precedenti, frammenti={a: v["frammenti"] for a, v in noti.items()},
+            cache_dir=_cartella(root / JINJA_CACHE),
         )
     for path in sito.riusate:
         tenuti.add(path)
@@ -271,6 +274,11 @@ def prepara(
         riusate=len(sito.riusate),
         disegnati=disegnati,
     )
+
+
+def _cartella(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
 def _firma_anno(root: Path, progetto: Any, anno: int, prov: Any, use_directory_urls: bool, repo_url: str | None) -> str:

@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Pos
+from .runtime import scrivi_atomico
 
 #: Folders whose YAML files are blamed (see the data contract).
 CARTELLE = ("plan", "measurements")
@@ -173,20 +174,61 @@ def _yaml_files(root: Path) -> list[str]:
     return out
 
 
-def collect(root: Path, repo_url: str | None = None) -> Provenienza:
+def _storie(root: Path) -> dict[str, str] | None:
+    """File -> digest of the list of commits that touched it (one ``git log``).
+
+    A file's blame is a function of its content and of the commits that
+    touched it, so this (with the content) keys the blame cache: a commit
+    that changes one measurement file leaves every other file's key alone.
+    A deeper fetch of a shallow clone lists more commits: new keys.
+    """
+    proc = _git(root, "log", "--format=%x00%H", "--name-only", "--no-renames", "--", *CARTELLE)
+    if proc is None or proc.returncode != 0:
+        return None
+    commit: dict[str, list[str]] = {}
+    sha = ""
+    for line in _text(proc.stdout).splitlines():
+        if line.startswith("\0"):
+            sha = line[1:]
+        elif line:
+            commit.setdefault(line, []).append(sha)
+    return {rel: hashlib.sha256("\n".join(shas).encode()).hexdigest() for rel, shas in commit.items()}
+
+
+def _blame(root: Path, rel: str, storie: Mapping[str, str] | None, cache_dir: Path | None) -> subprocess.CompletedProcess[bytes] | None:
+    """``git blame --porcelain`` of one file, from the cache when its key matches."""
+    cached = None
+    if cache_dir is not None and storie is not None and rel in storie:
+        chiave = hashlib.sha256(f"{rel}\0{storie[rel]}\0".encode() + (root / rel).read_bytes()).hexdigest()
+        cached = Path(cache_dir) / f"{chiave}.blame"
+        try:
+            return subprocess.CompletedProcess([], 0, cached.read_bytes(), b"")
+        except OSError:
+            pass
+    proc = _git(root, "blame", "--porcelain", "-w", "--", rel)
+    if cached is not None and proc is not None and proc.returncode == 0:
+        scrivi_atomico(cached, proc.stdout)
+    return proc
+
+
+def collect(root: Path, repo_url: str | None = None, cache_dir: Path | None = None) -> Provenienza:
     """Blame every YAML file under ``root``'s plan/ and measurements/.
 
     One ``git blame`` process per file, plus at most one
     ``git rev-parse --is-shallow-repository`` when a boundary commit shows up
     (a root commit, or the cut of a shallow clone: only the latter is unknown
-    history). Never raises for git problems: see the module docstring.
+    history). With ``cache_dir``, one ``git log`` first, and files whose
+    content and commits are unchanged are not blamed again. Never raises for
+    git problems: see the module docstring.
     """
     root = Path(root)
     righe: dict[str, dict[int, Modifica]] = {}
     firme: dict[str, str] = {}
     confini: dict[str, set[int]] = {}  # file -> lines attributed to a boundary commit
-    for rel in _yaml_files(root):
-        proc = _git(root, "blame", "--porcelain", "-w", "--", rel)
+    files = _yaml_files(root)
+    storie = _storie(root) if cache_dir is not None and files else None
+    for rel in files:
+        proc = _blame(root, rel, storie, cache_dir)
         if proc is None:
             return Provenienza()  # git missing: no provenance at all
         if proc.returncode != 0:

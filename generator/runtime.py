@@ -1,10 +1,33 @@
-"""Process-wide settings for the generator's commands."""
+"""Process-wide settings and file helpers shared by the generator's commands."""
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
+
+
+def scrivi_atomico(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temp file and :func:`os.replace`.
+
+    A reader (MkDocs' watcher, a concurrent build reading a cache) sees the
+    old file or the new one, never half of one. Mode 0644, as any file the
+    site publishes should be.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 @contextlib.contextmanager

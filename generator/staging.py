@@ -27,11 +27,12 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from .runtime import scrivi_atomico
 
 #: Bump when the manifest's meaning changes: an older one is then ignored.
 FORMATO = 1
@@ -84,7 +85,7 @@ def salva(path: Path, m: Manifesto) -> None:
         "pagine": {p: [f, list(g)] for p, (f, g) in m.pagine.items()},
         "anni": {str(a): v for a, v in m.anni.items()},
     }
-    _scrivi_atomico(Path(path), json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+    scrivi_atomico(Path(path), json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
 def _voce(path: Path, contenuto: str) -> Voce:
@@ -92,7 +93,7 @@ def _voce(path: Path, contenuto: str) -> Voce:
     return Voce(st.st_size, st.st_mtime_ns, st.st_ino, contenuto)
 
 
-def _intatto(path: Path, v: Voce) -> bool:
+def _intatto(path: Path | str, v: Voce) -> bool:
     try:
         st = os.stat(path)
     except OSError:
@@ -102,22 +103,8 @@ def _intatto(path: Path, v: Voce) -> bool:
 
 def intatti(staging: Path, m: Manifesto) -> set[str]:
     """Staged files still exactly as the manifest says (one ``stat`` each)."""
-    return {rel for rel, v in m.file.items() if _intatto(staging / rel, v)}
-
-
-def _scrivi_atomico(target: Path, data: bytes) -> None:
-    """Temp file + :func:`os.replace`: a watcher never sees a half-written file."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    base = os.fspath(staging)
+    return {rel for rel, v in m.file.items() if _intatto(os.path.join(base, rel), v)}
 
 
 def _collega(src: Path, target: Path) -> None:
@@ -175,7 +162,7 @@ def sincronizza(
         if v is None and _uguale_su_disco(target, data):
             voci[rel] = _voce(target, contenuto)
             continue
-        _scrivi_atomico(target, data)
+        scrivi_atomico(target, data)
         voci[rel] = _voce(target, contenuto)
         scritti.append(rel)
     for rel, src in grafici.items():

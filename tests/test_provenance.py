@@ -174,3 +174,38 @@ def test_shallow_clone_gives_no_provenance_to_the_cut_commit(repo, tmp_path):
 )
 def test_commit_url_only_for_https_repository_urls(url, expected):
     assert commit_url(url, "abc") == expected
+
+
+def _blamed(monkeypatch) -> list[str]:
+    """Record the files git blame is started for."""
+    calls: list[str] = []
+    real_run = subprocess.run
+
+    def counting_run(cmd, *args, **kwargs):
+        if "blame" in cmd:
+            calls.append(cmd[-1])
+        return real_run(cmd, *args, **kwargs)
+
+    monkeypatch.setattr(provenance.subprocess, "run", counting_run)
+    return calls
+
+
+def test_with_a_cache_only_files_touched_by_a_new_commit_are_blamed_again(repo, tmp_path, monkeypatch):
+    root, _, _ = repo
+    cache = tmp_path / "blame"
+    first = collect(root, cache_dir=cache)
+    write(root, "measurements/2021-06-30.yml", MISURE.replace('"1.1.1": 1', '"1.1.1": 5'))
+    third = commit(root, "terzo valore", DOPO)
+    blamed = _blamed(monkeypatch)
+    again = collect(root, cache_dir=cache)
+    assert blamed == ["measurements/2021-06-30.yml"]
+    assert again.righe["plan/2021.yml"] == first.righe["plan/2021.yml"]
+    progetto = load_project(root)
+    assert again.di(progetto.rilevazioni[0].valori["1.1.1"], "valore").sha == third
+
+
+def test_cached_provenance_equals_a_fresh_blame(repo, tmp_path):
+    root, _, _ = repo
+    cache = tmp_path / "blame"
+    collect(root, cache_dir=cache)
+    assert collect(root, cache_dir=cache) == collect(root)

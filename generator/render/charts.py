@@ -33,7 +33,6 @@ import multiprocessing
 import os
 import re
 import sys
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -47,6 +46,7 @@ from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from babel.dates import format_date
 
+from ..runtime import scrivi_atomico
 from . import fmt
 
 __all__ = [
@@ -1101,19 +1101,7 @@ def cache_file(cache_dir: Path, key: str) -> Path:
 
 def _cache_write(cache_dir: Path, key: str, svg: bytes) -> None:
     """Atomic: a reader sees the whole file or none (temp file + rename)."""
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".tmp-", suffix=".svg")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(svg)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, cache_file(cache_dir, key))
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    scrivi_atomico(cache_file(cache_dir, key), svg)
 
 
 #: Below this many charts to draw, a process pool costs more than it saves.

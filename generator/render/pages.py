@@ -446,6 +446,7 @@ class _Renderer:
         use_directory_urls: bool,
         precedenti: Mapping[str, Impronta] | None = None,
         frammenti: Mapping[int, Mapping[str, str]] | None = None,
+        cache_dir: Path | None = None,
     ):
         self.progetto = progetto
         self.precedenti = precedenti or {}
@@ -465,6 +466,9 @@ class _Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,
+            # Compiling the templates is a fixed ~0.2 s per process: most of a
+            # small rebuild. Jinja2 keys its bytecode on the template source.
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir is not None else None,
         )
         self.env.filters.update(
             grado=fmt.grado,
@@ -992,6 +996,7 @@ def render_site(
     use_directory_urls: bool = True,
     precedenti: Mapping[str, Impronta] | None = None,
     frammenti: Mapping[int, Mapping[str, str]] | None = None,
+    cache_dir: Path | None = None,
 ) -> Sito:
     """Every generated page (Markdown text) and chart spec, in memory.
 
@@ -1000,6 +1005,7 @@ def render_site(
     disk) is not rendered; it is listed in :attr:`Sito.riusate` instead, and
     its charts are not asked for. ``frammenti`` are known fingerprints of
     years whose input files have not changed since (see :func:`frammenti_anno`).
+    ``cache_dir`` keeps the compiled templates between runs.
     """
     r = _Renderer(
         progetto,
@@ -1010,6 +1016,7 @@ def render_site(
         use_directory_urls=use_directory_urls,
         precedenti=precedenti,
         frammenti=frammenti,
+        cache_dir=cache_dir,
     )
     return r.run()
 
