@@ -179,7 +179,7 @@ def sincronizza(
         voci[rel] = _voce(target, contenuto)
         scritti.append(rel)
     for rel in tenuti:
-        voci[rel] = prima.file[rel]
+        voci.setdefault(rel, prima.file[rel])  # a chart shown by a new page and a reused one
     rimossi: list[str] = []
     for cartella, dirs, files in os.walk(staging, topdown=False):
         base = Path(cartella)

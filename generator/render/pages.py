@@ -19,7 +19,6 @@ The URL scheme is in :mod:`generator.render.urls`.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import hashlib
 import html
 import importlib.metadata
@@ -154,9 +153,12 @@ def _h(*parts: object) -> str:
     return h.hexdigest()
 
 
-@functools.lru_cache(maxsize=1)
 def codice() -> str:
-    """This generator's code, templates and formatting libraries, as one digest."""
+    """This generator's code, templates and formatting libraries, as one digest.
+
+    Not memoised: under ``mkdocs serve`` one process builds again and again,
+    and an edited template must change every page's fingerprint (~1 ms).
+    """
     h = hashlib.sha256()
     pacchetto = Path(__file__).resolve().parent.parent
     for f in sorted([*pacchetto.rglob("*.py"), *TEMPLATES.rglob("*.j2")]):
