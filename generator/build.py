@@ -177,13 +177,18 @@ def prepara(
     Raises :class:`ValidationFailed` (every diagnostic, nothing written) or
     :class:`BuildError` (a generated page would replace a hand-written one).
     """
+    from .render import charts
+
+    with charts.lavoratori(jobs):  # they load matplotlib on the idle core meanwhile
+        return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, jobs=jobs)
+
+
+def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, jobs: int | None) -> Preparato:
     from . import opendata, provenance, staging as stg
     from .premi import load_premi
     from .render import charts, pages
     from .validate import check_project
 
-    root = Path(root).resolve()
-    charts.prewarm()  # matplotlib loads on the idle core while we validate and render pages
     staging = root / STAGING
     tempi: dict[str, float] = {}
     with _tempo(tempi, "caricamento"):
@@ -207,7 +212,8 @@ def prepara(
         anni = pages.anni(progetto)
         # Years whose input files (and their commits) are as the previous
         # build saw them: their parts' fingerprints and open data carry over.
-        firme_anni = {a: _firma_anno(root, progetto, a, prov, use_directory_urls, repo_url) for a in progetto.piani}
+        codice = pages.codice()
+        firme_anni = {a: _firma_anno(root, progetto, a, prov, codice, use_directory_urls, repo_url) for a in progetto.piani}
         noti = {a: prima.anni[a] for a, f in firme_anni.items() if prima.anni.get(a, {}).get("firma") == f}
     with _tempo(tempi, "dati aperti"):
         od: dict[str, bytes] = {}
@@ -231,6 +237,7 @@ def prepara(
             progetto, anni, premi=premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
             precedenti=precedenti, frammenti={a: v["frammenti"] for a, v in noti.items()},
             cache_dir=_cartella(root / JINJA_CACHE),
+            codice=codice,
         )
     for path in sito.riusate:
         tenuti.add(path)
@@ -281,15 +288,16 @@ def _cartella(path: Path) -> Path:
     return path
 
 
-def _firma_anno(root: Path, progetto: Any, anno: int, prov: Any, use_directory_urls: bool, repo_url: str | None) -> str:
+def _firma_anno(
+    root: Path, progetto: Any, anno: int, prov: Any, codice: str, use_directory_urls: bool, repo_url: str | None
+) -> str:
     """Fingerprint of everything one plan year's pages and open data are made
     from: the code, the settings, the bytes of its plan and measurement files
     and their commits (``git blame``)."""
-    from .render import pages
     from .staging import digest
 
     files = [progetto.piani[anno].file, *sorted(r.file for r in progetto.rilevazioni_di(anno))]
-    h = hashlib.sha256(f"{pages.codice()}\0{use_directory_urls}\0{repo_url}\0{anno}\0".encode())
+    h = hashlib.sha256(f"{codice}\0{use_directory_urls}\0{repo_url}\0{anno}\0".encode())
     for f in files:
         h.update(f"{f}\0{digest((root / f).read_bytes())}\0{prov.firme.get(f)}\0".encode())
     return h.hexdigest()
@@ -390,15 +398,46 @@ def build(
 
 def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[str]) -> int:
     from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.exceptions import MkDocsException
+
+    from .render import charts
+
+    root = Path(root).resolve()
+    # The chart workers start first: matplotlib loads while MkDocs' config loads too.
+    with charts.lavoratori(jobs):
+        pronto = _prepara_sito(root, strict=strict, jobs=jobs, err=err)
+    if isinstance(pronto, int):
+        return pronto
+    prep, config = pronto
+    site = root / "site"
+    nuovo = Path(tempfile.mkdtemp(prefix=".site-nuovo-", dir=root))
+    os.chmod(nuovo, 0o755)
+    config["site_dir"] = str(nuovo)
+    try:
+        with _tempo(prep.tempi, "mkdocs"), _source_date_epoch(prep.aggiornato), _mkdocs_log(err):
+            mkdocs_build(config)
+    except (MkDocsException, OSError) as e:
+        shutil.rmtree(nuovo, ignore_errors=True)
+        err.write(f"errore di MkDocs: {e}\nbuild interrotta (il sito pubblicato non è stato modificato)\n")
+        return 1
+    except BaseException:
+        shutil.rmtree(nuovo, ignore_errors=True)
+        raise
+    _swap(nuovo, site)
+    out.write(
+        f"sito generato in {site} ({len(prep.scritti)} file aggiornati, {len(prep.rimossi)} rimossi in {STAGING.as_posix()})\n"
+        f"tempi: {_fmt_tempi(prep.tempi)}\n"
+    )
+    return 0
+
+
+def _prepara_sito(root: Path, *, strict: bool, jobs: int | None, err: IO[str]) -> tuple[Preparato, Any] | int:
+    """MkDocs' config, then steps 1–4 and the config pointed at the staging; or an exit code."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from .validate import print_report
 
-    from .render import charts
-
-    charts.prewarm()  # matplotlib loads on the idle core while MkDocs' config loads and we validate
-    root = Path(root).resolve()
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():
         err.write(f"errore: manca {config_file} (la configurazione del sito)\n")
@@ -430,26 +469,7 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
     if prep.avvisi:
         _print_diags(prep.avvisi, root, err)
     configura(config, prep)
-    site = root / "site"
-    nuovo = Path(tempfile.mkdtemp(prefix=".site-nuovo-", dir=root))
-    os.chmod(nuovo, 0o755)
-    config["site_dir"] = str(nuovo)
-    try:
-        with _tempo(prep.tempi, "mkdocs"), _source_date_epoch(prep.aggiornato), _mkdocs_log(err):
-            mkdocs_build(config)
-    except (MkDocsException, OSError) as e:
-        shutil.rmtree(nuovo, ignore_errors=True)
-        err.write(f"errore di MkDocs: {e}\nbuild interrotta (il sito pubblicato non è stato modificato)\n")
-        return 1
-    except BaseException:
-        shutil.rmtree(nuovo, ignore_errors=True)
-        raise
-    _swap(nuovo, site)
-    out.write(
-        f"sito generato in {site} ({len(prep.scritti)} file aggiornati, {len(prep.rimossi)} rimossi in {STAGING.as_posix()})\n"
-        f"tempi: {_fmt_tempi(prep.tempi)}\n"
-    )
-    return 0
+    return prep, config
 
 
 __all__ = ["BuildError", "Preparato", "build", "configura", "nav_completa", "prepara"]

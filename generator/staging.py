@@ -180,26 +180,44 @@ def sincronizza(
         scritti.append(rel)
     for rel in tenuti:
         voci.setdefault(rel, prima.file[rel])  # a chart shown by a new page and a reused one
+    rimossi = _rimuovi_altro(staging, voci)
+    return scritti, rimossi, dict(sorted(voci.items()))
+
+
+def _rimuovi_altro(staging: Path, tieni: Mapping[str, Voce]) -> list[str]:
+    """Remove every file under ``staging`` not in ``tieni``, then the folders left empty.
+
+    Plain strings and ``os.walk`` (bottom-up): this visits every staged file
+    on every build, 52,000 at 300x the seed.
+    """
+    base = os.fspath(staging)
     rimossi: list[str] = []
-    for cartella, dirs, files in os.walk(staging, topdown=False):
-        base = Path(cartella)
+    vuote: set[str] = set()
+    for cartella, dirs, files in os.walk(base, topdown=False):
+        rel_dir = os.path.relpath(cartella, base)
+        prefisso = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        restano = 0
         for name in files:
-            path = base / name
-            rel = path.relative_to(staging).as_posix()
-            if rel not in voci:
-                path.unlink()
+            rel = prefisso + name
+            if rel in tieni:
+                restano += 1
+            else:
+                os.unlink(os.path.join(cartella, name))
                 rimossi.append(rel)
         for name in dirs:
-            d = base / name
-            if d.is_symlink():
-                rel = d.relative_to(staging).as_posix()
-                if rel not in voci:
-                    d.unlink()
-                    rimossi.append(rel)
-            else:
-                with contextlib.suppress(OSError):
-                    d.rmdir()  # only succeeds when empty
-    return scritti, sorted(rimossi), dict(sorted(voci.items()))
+            path = os.path.join(cartella, name)
+            if os.path.islink(path):  # os.walk lists links to folders as folders
+                if prefisso + name in tieni:
+                    restano += 1
+                else:
+                    os.unlink(path)
+                    rimossi.append(prefisso + name)
+            elif path not in vuote:
+                restano += 1
+        if restano == 0 and cartella != base:
+            os.rmdir(cartella)
+            vuote.add(cartella)
+    return sorted(rimossi)
 
 
 __all__ = ["Manifesto", "Voce", "carica", "digest", "intatti", "salva", "sincronizza"]

@@ -368,3 +368,23 @@ def test_prewarm_thread_is_joined_before_drawing_and_changes_no_byte():
     got = render_all(specs, jobs=1)
     assert charts._PREWARM is not None and not charts._PREWARM.is_alive()
     assert {k: c.svg for k, c in got.items()} == expected
+
+
+def test_workers_started_early_draw_even_a_few_charts_and_change_no_byte(monkeypatch):
+    specs = [percent_bullet(), bar_spec(), trend_spec()]  # far below POOL_MIN
+    expected = {k: c.svg for k, c in render_all(specs, jobs=1).items()}
+    drawn_here: list[str] = []
+    real_draw = charts._draw
+    monkeypatch.setattr(charts, "_draw", lambda spec, alt: drawn_here.append(spec.key) or real_draw(spec, alt))
+    with charts.lavoratori(2):
+        assert charts._POOL is not None
+        got = render_all(specs, jobs=2)
+    assert drawn_here == []  # drawn in the worker processes: this process never drew
+    assert charts._POOL is None  # shut down with the build
+    assert {k: c.svg for k, c in got.items()} == expected
+
+
+def test_one_job_draws_in_process_without_workers():
+    with charts.lavoratori(1):
+        assert charts._POOL is None
+        assert render_all([percent_bullet()], jobs=1)

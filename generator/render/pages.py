@@ -449,6 +449,7 @@ class _Renderer:
         precedenti: Mapping[str, Impronta] | None = None,
         frammenti: Mapping[int, Mapping[str, str]] | None = None,
         cache_dir: Path | None = None,
+        codice_: str | None = None,
     ):
         self.progetto = progetto
         self.precedenti = precedenti or {}
@@ -503,7 +504,7 @@ class _Renderer:
         self.sito.aggiornato = max(date) if date else None
         self.sito.esempio = any(r.esempio for r in progetto.rilevazioni)
         # What every page may read besides its own data.
-        self.globale = _h(codice(), use_directory_urls, self.sito.esempio, self._ente(), sorted(self.anni))
+        self.globale = _h(codice_ or codice(), use_directory_urls, self.sito.esempio, self._ente(), sorted(self.anni))
 
     # -- fingerprints --------------------------------------------------------
 
@@ -999,6 +1000,7 @@ def render_site(
     precedenti: Mapping[str, Impronta] | None = None,
     frammenti: Mapping[int, Mapping[str, str]] | None = None,
     cache_dir: Path | None = None,
+    codice: str | None = None,
 ) -> Sito:
     """Every generated page (Markdown text) and chart spec, in memory.
 
@@ -1007,7 +1009,8 @@ def render_site(
     disk) is not rendered; it is listed in :attr:`Sito.riusate` instead, and
     its charts are not asked for. ``frammenti`` are known fingerprints of
     years whose input files have not changed since (see :func:`frammenti_anno`).
-    ``cache_dir`` keeps the compiled templates between runs.
+    ``cache_dir`` keeps the compiled templates between runs; ``codice`` is
+    :func:`codice`, when the caller has already computed it.
     """
     r = _Renderer(
         progetto,
@@ -1019,6 +1022,7 @@ def render_site(
         precedenti=precedenti,
         frammenti=frammenti,
         cache_dir=cache_dir,
+        codice_=codice,
     )
     return r.run()
 
