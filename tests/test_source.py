@@ -230,3 +230,57 @@ def test_bad_escape_in_double_quotes_is_not_mistaken_for_an_open_quote():
 
 def test_percent_at_line_start_is_explained():
     assert problems("%x\na: 1\n")[0][1] == "sintassi YAML: una riga non può iniziare con «%»"
+
+
+# --------------------------------------------------------------------------
+# Parse cache (used by the build): a cached document is the parsed one, exactly
+
+REPO = Path(__file__).resolve().parent.parent
+YAML_FILES = sorted(
+    [*REPO.glob("plan/*.yml"), *REPO.glob("measurements/*.yml"), *REPO.glob("tests/corpus/*/*/*.yml")]
+)
+
+
+def _same(a: Document, b: Document) -> None:
+    assert repr(a.data) == repr(b.data)  # Decimal('1.50') is not Decimal('1.5'); 1 is not "1"
+    assert a.positions == b.positions and a.plain_numbers == b.plain_numbers and a.quoted == b.quoted
+    assert a.path == b.path
+
+
+@pytest.mark.parametrize("path", YAML_FILES, ids=lambda p: str(p.relative_to(REPO)))
+def test_a_cached_parse_is_exactly_the_fresh_parse(path: Path, tmp_path: Path):
+    try:
+        fresh = load(path, "x.yml")
+    except SourceError:
+        load_fails_and_is_not_cached(path, tmp_path)
+        return
+    first = load(path, "x.yml", cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("*.json"))) == 1
+    again = load(path, "x.yml", cache_dir=tmp_path)
+    _same(first, fresh)
+    _same(again, fresh)
+
+
+def load_fails_and_is_not_cached(path: Path, cache: Path) -> None:
+    with pytest.raises(SourceError):
+        load(path, "x.yml", cache_dir=cache)
+    assert not list(cache.glob("*.json"))
+
+
+def test_the_parse_cache_is_keyed_on_the_file_name_shown_in_messages(tmp_path: Path):
+    f = tmp_path / "a.yml"
+    f.write_text("a: 1\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    load(f, "plan/2021.yml", cache_dir=cache)
+    doc = load(f, "plan/2022.yml", cache_dir=cache)
+    assert doc.pos(("a",)) == Pos("plan/2022.yml", 1, 4)
+
+
+def test_a_damaged_cache_entry_is_parsed_again(tmp_path: Path):
+    f = tmp_path / "a.yml"
+    f.write_text("a: 1.50\n", encoding="utf-8")
+    cache = tmp_path / "cache"
+    load(f, "a.yml", cache_dir=cache)
+    (entry,) = cache.glob("*.json")
+    entry.write_text('{"data": ', encoding="utf-8")
+    assert repr(load(f, "a.yml", cache_dir=cache).data) == "{'a': Decimal('1.50')}"
