@@ -50,7 +50,6 @@ MANIFESTO = Path("build") / "manifest.json"
 CHART_CACHE = Path(".cache") / "charts"
 JINJA_CACHE = Path(".cache") / "jinja"
 BLAME_CACHE = Path(".cache") / "blame"
-YAML_CACHE = Path(".cache") / "yaml"
 #: Key set in ``config.extra`` once :func:`prepara` has run for a config, so
 #: the MkDocs hook does not redo the work when ``build.py`` drives MkDocs.
 PREPARATO = "performance_preparato"
@@ -198,7 +197,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, jobs
         prima = stg.carica(root / MANIFESTO)
         intatti = stg.intatti(staging, prima)
     with _tempo(tempi, "validazione"):
-        esito = check_project(root, cache_dir=root / YAML_CACHE)
+        esito = check_project(root)
         diags = list(esito.diagnostics)
         premi: dict[int, Any] = {}
         try:

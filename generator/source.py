@@ -17,12 +17,7 @@ the Python values itself, so that:
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
-import importlib.metadata
 import io
-import itertools
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,7 +30,6 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from .diagnostics import Diagnostic, Pos
-from .runtime import scrivi_atomico
 
 Loc = tuple[str | int, ...]
 
@@ -160,91 +154,10 @@ def parse(text: str, display: str) -> Document:
     return Document(display, data, builder.positions, builder.plain_numbers, builder.quoted)
 
 
-def load(path: Path, display: str | None = None, cache_dir: Path | None = None) -> Document:
-    """Read and parse one YAML file.
-
-    With ``cache_dir``, a file parsed before (same bytes, same name, same
-    parser code) is read back from a JSON cache instead: parsing is most of
-    a rebuild's validation, and a rebuild usually changes one file of many.
-    Files with errors are never cached, so their messages stay fresh.
-    """
+def load(path: Path, display: str | None = None) -> Document:
+    """Read and parse one YAML file."""
     name = display or str(path)
-    if cache_dir is None:
-        return parse(read_text(path, name), name)
-    raw = Path(path).read_bytes()
-    key = hashlib.sha256(f"{_parser_version()}\0{name}\0".encode() + raw).hexdigest()
-    cached = Path(cache_dir) / f"{key}.json"
-    try:
-        return _decode_document(json.loads(cached.read_bytes()), name)
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
-        pass
-    doc = parse(read_text(path, name), name)
-    scrivi_atomico(cached, json.dumps(_encode_document(doc), separators=(",", ":")).encode("utf-8"))
-    return doc
-
-
-# --------------------------------------------------------------------------
-# parse cache: Document <-> JSON (exact: Decimal text and int/str kept apart)
-
-
-@functools.lru_cache(maxsize=1)
-def _parser_version() -> str:
-    """This module's code and ruamel's version: what decides a parse's result."""
-    h = hashlib.sha256(Path(__file__).read_bytes())
-    h.update(f"\0ruamel.yaml={importlib.metadata.version('ruamel.yaml')}".encode())
-    return h.hexdigest()
-
-
-def _encode(value: Any) -> Any:
-    """JSON for a parsed value: JSON objects are only ever tagged wrappers."""
-    if isinstance(value, dict):
-        return {"m": [[k, _encode(v)] for k, v in value.items()]}
-    if isinstance(value, list):
-        return [_encode(v) for v in value]
-    if isinstance(value, Decimal):
-        return {"D": str(value)}
-    if isinstance(value, dt.date):
-        return {"t": value.isoformat()}
-    if value is None or isinstance(value, (str, bool, int)):
-        return value
-    raise TypeError(f"unexpected parsed value {value!r}")
-
-
-def _decode(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if isinstance(value, dict):
-        if "m" in value:
-            return {k: _decode(v) for k, v in value["m"]}
-        if "D" in value:
-            return Decimal(value["D"])
-        return dt.date.fromisoformat(value["t"])
-    return value
-
-
-def _encode_document(doc: Document) -> dict[str, Any]:
-    locs = list(doc.positions)
-    return {
-        "data": _encode(doc.data),
-        "locs": [list(loc) for loc in locs],
-        "lines": [doc.positions[loc].line for loc in locs],
-        "cols": [doc.positions[loc].col for loc in locs],
-        "plain_numbers": [list(loc) for loc in doc.plain_numbers],
-        "quoted": [list(loc) for loc in doc.quoted],
-    }
-
-
-def _decode_document(raw: dict[str, Any], name: str) -> Document:
-    # map/zip: C loops over the ~50,000 positions of a big plan
-    names = itertools.repeat(name)
-    positions = dict(zip(map(tuple, raw["locs"]), map(Pos, names, raw["lines"], raw["cols"]), strict=True))
-    return Document(
-        name,
-        _decode(raw["data"]),
-        positions,
-        set(map(tuple, raw["plain_numbers"])),
-        set(map(tuple, raw["quoted"])),
-    )
+    return parse(read_text(path, name), name)
 
 
 # --------------------------------------------------------------------------

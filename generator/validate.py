@@ -65,12 +65,9 @@ class Esito:
         return [d for d in self.diagnostics if d.is_error]
 
 
-def check_project(root: Path, cache_dir: Path | None = None) -> Esito:
-    """Check every plan and measurement file under ``root``.
-
-    ``cache_dir`` keeps parsed files between runs (see :func:`generator.source.load`).
-    """
-    checker = _Checker(root, cache_dir)
+def check_project(root: Path) -> Esito:
+    """Check every plan and measurement file under ``root``."""
+    checker = _Checker(root)
     progetto = checker.run()
     return Esito(progetto if not checker.n_errors else None, checker.diags)
 
@@ -399,7 +396,6 @@ _BOUNDS = {
 @dataclass
 class _Checker:
     root: Path
-    cache_dir: Path | None = None  # parsed files kept between runs
     diags: list[Diagnostic] = field(default_factory=list)
     #: running count of errors, and the files that have any: asking these is
     #: O(1), rescanning ``diags`` per object was quadratic on big plans.
@@ -449,7 +445,7 @@ class _Checker:
     def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Document, Any] | None:
         display = path.relative_to(self.root).as_posix()
         try:
-            doc = load(path, display, self.cache_dir)
+            doc = load(path, display)
         except SourceError as err:
             for d in err.diagnostics:
                 self.add(d)
