@@ -405,9 +405,9 @@ def bench_scale(scale: int, repeat: int, work: Path, jobs: int | None, log) -> d
 
 def _build_gc_policy():  # type: ignore[no-untyped-def]
     """The garbage-collector setting the build runs under (a context manager), if it has one."""
-    from generator import build as B
+    from generator import runtime
 
-    return getattr(B, "_gc_di_rado", contextlib.nullcontext)
+    return getattr(runtime, "gc_di_rado", contextlib.nullcontext)
 
 
 def micro_load_validate(scale: int, repeat: int, work: Path) -> dict[str, Any]:
