@@ -55,6 +55,7 @@ REPO = synth.REPO
 
 #: The build's stage names (Italian, as printed on its ``tempi:`` line) -> ours.
 STAGE_NAMES = {
+    "configurazione mkdocs": "mkdocs config",
     "caricamento": "load",
     "validazione": "validate",
     "punteggi": "score",
@@ -66,9 +67,12 @@ STAGE_NAMES = {
 }
 #: The stages every report shows, in pipeline order (the issue's six, plus
 #: the two the build also times: open data and writing the staging folder).
-STAGES = ("load", "validate", "score", "opendata", "pages", "charts", "write", "mkdocs")
-#: Everything before MkDocs is "the generator".
-GENERATOR_STAGES = tuple(s for s in STAGES if s != "mkdocs")
+STAGES = ("mkdocs config", "load", "validate", "score", "opendata", "pages", "charts", "write", "mkdocs")
+#: MkDocs' share: loading its configuration (mkdocs.yml, theme, plugins: the
+#: build does it first) and building the site, as ``mkdocs build`` does both.
+MKDOCS_STAGES = ("mkdocs config", "mkdocs")
+#: Everything else is "the generator".
+GENERATOR_STAGES = tuple(s for s in STAGES if s not in MKDOCS_STAGES)
 STAGING = Path("build") / "docs"
 CHART_CACHE = Path(".cache") / "charts"
 SITE = Path("site")
@@ -296,7 +300,7 @@ def _gen_total(stages: dict[str, float]) -> float:
 def _summarise_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
     stages = {s: _median([r["stages"].get(s, 0.0) for r in runs]) for s in STAGES}
     gens = [_gen_total(r["stages"]) for r in runs]
-    mks = [r["stages"]["mkdocs"] for r in runs]
+    mks = [sum(r["stages"].get(s, 0.0) for s in MKDOCS_STAGES) for r in runs]
     return {
         "stages": stages,
         "generator": _median(gens),
@@ -640,7 +644,7 @@ def markdown(res: dict[str, Any]) -> str:
     row("largest HTML page, KiB", lambda r: f"{r['max_page_bytes'] / 1024:.1f}")
     row("site size, MiB", lambda r: f"{r['site_bytes'] / MB:.1f}")
     row("staging files / Markdown pages / charts", lambda r: f"{r['staging_files']:,} / {r['staging_pages']:,} / {r['charts']:,}")
-    row("ms per page, MkDocs", lambda r: f"{1000 * r['cold']['mkdocs'] / max(r['pages'], 1):.1f}")
+    row("ms per page, MkDocs (both stages)", lambda r: f"{1000 * r['cold']['mkdocs'] / max(r['pages'], 1):.1f}")
     row("ms per chart, charts stage", lambda r: f"{1000 * r['cold']['stages']['charts'] / max(r['charts'], 1):.2f}")
     lines += ["", "## One value changed and committed, rebuilt", "", head, sep]
     row("edit (last run)", lambda r: f"`{r['incremental']['edit']['code']}` {r['incremental']['edit']['old']}→{r['incremental']['edit']['new']}")
