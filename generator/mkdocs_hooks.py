@@ -27,9 +27,17 @@ from mkdocs.exceptions import PluginError
 from . import build as B
 from .diagnostics import ValidationFailed
 
-__all__ = ["on_config"]
+__all__ = ["on_config", "on_startup"]
 
 log = logging.getLogger("mkdocs.hooks.performance")
+
+#: True under `mkdocs serve`: one process rebuilds again and again.
+_SERVE = False
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    global _SERVE
+    _SERVE = command == "serve"
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -55,6 +63,13 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("i dati non sono validi:\n" + buf.getvalue()) from None
     except B.BuildError as e:
         raise PluginError(str(e)) from None
+    if _SERVE:
+        # Rebuilds redraw a few charts: load matplotlib here once (in the
+        # background, while MkDocs builds) and draw them in this process,
+        # instead of starting fresh worker processes on every edit.
+        from .render import charts
+
+        charts.prewarm()
     hand_docs = str(Path(config["docs_dir"]).resolve())
     B.configura(config, prep)
     # Reproducible plain `mkdocs build` too: the sitemap's date is the data's.

@@ -471,6 +471,21 @@ def test_hook_does_nothing_when_the_build_already_prepared(tmp_path):
     assert not (root / "build").exists()
 
 
+def test_under_mkdocs_serve_the_hook_loads_matplotlib_once_for_the_rebuilds(tmp_path, monkeypatch):
+    from mkdocs.config import load_config
+
+    from generator import mkdocs_hooks
+    from generator.render import charts
+
+    monkeypatch.setattr(charts, "_PREWARM", None)
+    monkeypatch.setattr(mkdocs_hooks, "_SERVE", False)
+    root = progetto(tmp_path / "p", FIXTURES / "progetto")
+    mkdocs_hooks.on_startup("serve", False)
+    mkdocs_hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
+    assert charts._PREWARM is not None  # the next rebuilds draw in this process
+    charts._join_prewarm()
+
+
 def test_commit_links_point_to_the_repository_github_actions_is_building():
     from generator.build import repo_url_di
 

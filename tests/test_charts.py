@@ -376,6 +376,8 @@ def test_workers_started_early_draw_even_a_few_charts_and_change_no_byte(monkeyp
     drawn_here: list[str] = []
     real_draw = charts._draw
     monkeypatch.setattr(charts, "_draw", lambda spec, alt: drawn_here.append(spec.key) or real_draw(spec, alt))
+    monkeypatch.setattr(charts, "_MPL", None)  # as in a fresh build process
+    monkeypatch.setattr(charts, "_PREWARM", None)
     with charts.lavoratori(2):
         assert charts._POOL is not None
         got = render_all(specs, jobs=2)
@@ -388,3 +390,10 @@ def test_one_job_draws_in_process_without_workers():
     with charts.lavoratori(1):
         assert charts._POOL is None
         assert render_all([percent_bullet()], jobs=1)
+
+
+def test_a_process_that_already_loaded_matplotlib_starts_no_workers(monkeypatch):
+    charts._warm_up()  # as `mkdocs serve` does after its first build
+    with charts.lavoratori(2):
+        assert charts._POOL is None
+        assert render_all([percent_bullet()], jobs=2)

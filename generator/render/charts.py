@@ -1166,6 +1166,12 @@ def lavoratori(jobs: int | None = None) -> Iterator[None]:
     if _POOL is not None:  # an outer build step started them
         yield
         return
+    if _PREWARM is not None or _MPL is not None:
+        # matplotlib is (being) loaded in this very process (a long-lived
+        # `mkdocs serve`): draw here, or in workers forked from here, which
+        # inherit it (see _drawn); starting fresh workers would only redo it.
+        yield
+        return
     if workers == 1 or ctx.get_start_method() != "fork":
         prewarm()
         yield
