@@ -6,12 +6,16 @@ build here never leaves a half-made result behind:
 1. **load + validate** the plan, measurements and bonus files; on any error
    print the Italian report and stop, having written nothing;
 2. **score** every plan on every measurement;
-3. **render** every page, chart and open-data file *in memory*
-   (docs-relative path -> bytes), and check that no generated file would
-   overwrite a hand-written one in ``docs/``;
+3. **render** every page and open-data file *in memory* (docs-relative
+   path -> bytes) and draw the charts into the content cache, and check
+   that no generated file would overwrite a hand-written one in ``docs/``.
+   Incremental: a page whose input fingerprint matches the previous
+   build's, and the open data of a year whose files did not change, are
+   kept instead (see :mod:`generator.staging`);
 4. **stage**: write them, with copies of the hand-written ``docs/``, into
-   ``build/docs/``, touching only files whose bytes changed (their mtimes
-   stay, so incremental tools see no change) and removing stale ones;
+   ``build/docs/``, touching only files whose content changed (their mtimes
+   stay, so incremental tools see no change), linking charts from the
+   cache, removing stale files, and saving the manifest;
 5. **MkDocs** builds the staging folder into a fresh temporary folder next
    to ``site/``, with the navigation built from the data;
 6. **swap** it into ``site/`` (old aside, new in, old deleted): a failed
