@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import shutil
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -133,6 +133,17 @@ def _uguale_su_disco(target: Path, data: bytes) -> bool:
         return False
 
 
+def _gia_presente(target: Path, contenuto: str, v: Voce | None, byte: Callable[[], bytes]) -> Voce | None:
+    """The manifest entry of ``target`` if it already holds ``contenuto``, else None.
+
+    Known by ``stat`` when the manifest has an entry; compared byte for byte
+    (``byte()``) only when it has none (a first build over an old folder).
+    """
+    if v is not None:
+        return v if v.contenuto == contenuto and _intatto(target, v) else None
+    return _voce(target, contenuto) if _uguale_su_disco(target, byte()) else None
+
+
 def sincronizza(
     staging: Path,
     nuovi: Mapping[str, bytes],
@@ -155,29 +166,21 @@ def sincronizza(
     for rel, data in nuovi.items():
         target = staging / rel
         contenuto = digest(data)
-        v = prima.file.get(rel)
-        if v is not None and v.contenuto == contenuto and _intatto(target, v):
-            voci[rel] = v
-            continue
-        if v is None and _uguale_su_disco(target, data):
-            voci[rel] = _voce(target, contenuto)
-            continue
-        scrivi_atomico(target, data)
-        voci[rel] = _voce(target, contenuto)
-        scritti.append(rel)
+        voce = _gia_presente(target, contenuto, prima.file.get(rel), lambda: data)
+        if voce is None:
+            scrivi_atomico(target, data)
+            voce = _voce(target, contenuto)
+            scritti.append(rel)
+        voci[rel] = voce
     for rel, src in grafici.items():
         target = staging / rel
         contenuto = GRAFICO + src.stem
-        v = prima.file.get(rel)
-        if v is not None and v.contenuto == contenuto and _intatto(target, v):
-            voci[rel] = v
-            continue
-        if v is None and _uguale_su_disco(target, src.read_bytes()):
-            voci[rel] = _voce(target, contenuto)
-            continue
-        _collega(src, target)
-        voci[rel] = _voce(target, contenuto)
-        scritti.append(rel)
+        voce = _gia_presente(target, contenuto, prima.file.get(rel), src.read_bytes)
+        if voce is None:
+            _collega(src, target)
+            voce = _voce(target, contenuto)
+            scritti.append(rel)
+        voci[rel] = voce
     for rel in tenuti:
         voci.setdefault(rel, prima.file[rel])  # a chart shown by a new page and a reused one
     rimossi = _rimuovi_altro(staging, voci)

@@ -1163,20 +1163,16 @@ def lavoratori(jobs: int | None = None) -> Iterator[None]:
     global _POOL
     workers = (os.cpu_count() or 1) if jobs is None else max(1, jobs)
     ctx = _pool_context()
-    if _POOL is not None:  # an outer build step started them
-        yield
-        return
-    if _PREWARM is not None or _MPL is not None:
-        # matplotlib is (being) loaded in this very process (a long-lived
-        # `mkdocs serve`): draw here, or in workers forked from here, which
-        # inherit it (see _drawn); starting fresh workers would only redo it.
+    if _POOL is not None or _PREWARM is not None or _MPL is not None:
+        # An outer build step started the workers, or matplotlib is (being)
+        # loaded in this very process (a long-lived `mkdocs serve`): draw
+        # here, or in workers forked from here, which inherit it (see _drawn).
         yield
         return
     if workers == 1 or ctx.get_start_method() != "fork":
         prewarm()
         yield
         return
-    _join_prewarm()  # never fork while another thread imports
     pool = concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_warm_up)
     pool.submit(int)  # with fork, the first task starts every worker
     _POOL = pool

@@ -523,11 +523,15 @@ class _Renderer:
         prima = self.precedenti.get(path)
         if prima is None or prima.firma != firma:
             return False
-        if path in self.sito.firme:
-            raise ValueError(f"two generated pages with the same path: {path}")
-        self.sito.firme[path] = prima
+        self._registra(path, prima)
         self.sito.riusate.add(path)
         return True
+
+    def _registra(self, path: str, impronta: Impronta) -> None:
+        """Record a page, rendered or reused; a path is generated once."""
+        if path in self.sito.firme:
+            raise ValueError(f"two generated pages with the same path: {path}")
+        self.sito.firme[path] = impronta
 
     # -- writing -----------------------------------------------------------
 
@@ -548,8 +552,6 @@ class _Renderer:
         firma: str | None = None,
         **ctx: Any,
     ) -> None:
-        if path in self.sito.firme:
-            raise ValueError(f"two generated pages with the same path: {path}")
         p = p if p is not None else Pagina(self, path)
         body = self.env.get_template(template).render(
             P=p,
@@ -567,8 +569,8 @@ class _Renderer:
             meta["description"] = _titolo_html(descrizione)
         front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
         text = f"---\n{front}---\n\n{body.strip()}\n"
+        self._registra(path, Impronta(firma, tuple(p.grafici)))
         self.sito.pagine[path] = text
-        self.sito.firme[path] = Impronta(firma, tuple(p.grafici))
 
     def _ente(self) -> str:
         if not self.anni:
@@ -657,7 +659,7 @@ class _Renderer:
 
     def piano(self, a: Anno) -> None:
         path = urls.piano(a.anno)
-        firma = self.firma(path, sorted(self.frammenti(a).items()))
+        firma = self._firma_anno(path, a)
         if not self.riusa(path, firma):
             self.pagina(path, "piano.md.j2", f"{a.piano.titolo} (anno {a.anno})", anno=a.anno, a=a, firma=firma)
         for s in a.piano.obiettivi_strategici():
@@ -675,6 +677,10 @@ class _Renderer:
             spec_andamento(key, nome, punti, **spec),
             f"Andamento del grado di raggiungimento di «{nome}» nelle rilevazioni del {anno}.",
         )
+
+    def _firma_anno(self, path: str, a: Anno) -> str:
+        """A page about the whole year (plan tree, report) reads every part of it."""
+        return self.firma(path, sorted(self.frammenti(a).items()))
 
     def _firma_obiettivo(self, path: str, a: Anno, s: ObiettivoStrategico) -> str:
         fr = self.frammenti(a)
@@ -768,7 +774,7 @@ class _Renderer:
 
     def relazione(self, a: Anno) -> None:
         path = urls.relazione(a.anno)
-        firma = self.firma(path, sorted(self.frammenti(a).items()))
+        firma = self._firma_anno(path, a)
         if self.riusa(path, firma):
             return
         p = Pagina(self, path)
