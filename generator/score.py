@@ -190,8 +190,18 @@ def grado_azione(
 # --------------------------------------------------------------------------
 
 
+class _ConStato:
+    """A result that says its status in words, all by one rule (:func:`stato`)."""
+
+    __slots__ = ()
+
+    @property
+    def stato(self) -> Stato:
+        return stato(self)  # type: ignore[arg-type]
+
+
 @dataclass(frozen=True, slots=True)
-class EsitoAzione:
+class EsitoAzione(_ConStato):
     """One action on one rilevazione.
 
     ``misura`` is None when the rilevazione gives the action no value; it is
@@ -207,13 +217,9 @@ class EsitoAzione:
     def codice(self) -> str:
         return self.azione.codice
 
-    @property
-    def stato(self) -> Stato:
-        return stato(self)
-
 
 @dataclass(frozen=True, slots=True)
-class EsitoOperativo:
+class EsitoOperativo(_ConStato):
     """An operational objective: ``grado`` = Σ peso·grado / Σ peso over its
     scored actions; ``copertura`` = Σ peso scored / Σ peso all × 100."""
 
@@ -226,13 +232,9 @@ class EsitoOperativo:
     def codice(self) -> str:
         return self.obiettivo.codice
 
-    @property
-    def stato(self) -> Stato:
-        return stato(self)
-
 
 @dataclass(frozen=True, slots=True)
-class EsitoStrategico:
+class EsitoStrategico(_ConStato):
     """A strategic objective: weighted mean of its operational objectives.
 
     ``target`` is the objective's target for the plan's year (None if the
@@ -251,13 +253,9 @@ class EsitoStrategico:
     def codice(self) -> str:
         return self.obiettivo.codice
 
-    @property
-    def stato(self) -> Stato:
-        return stato(self)
-
 
 @dataclass(frozen=True, slots=True)
-class EsitoProspettiva:
+class EsitoProspettiva(_ConStato):
     """A perspective: plain mean of its strategic objectives' grado (those
     with one); ``copertura`` = plain mean of their coverage."""
 
@@ -270,13 +268,9 @@ class EsitoProspettiva:
     def id(self) -> str:
         return self.prospettiva.id
 
-    @property
-    def stato(self) -> Stato:
-        return stato(self)
-
 
 @dataclass(frozen=True, slots=True)
-class Risultati:
+class Risultati(_ConStato):
     """The whole plan scored on one rilevazione.
 
     ``grado`` is the ente's: plain mean of every strategic objective's grado
@@ -300,10 +294,6 @@ class Risultati:
         for e in (*self.strategici(), *self.operativi(), *self.azioni()):
             indice[e.codice] = e
         object.__setattr__(self, "_indice", indice)
-
-    @property
-    def stato(self) -> Stato:
-        return stato(self)
 
     def strategici(self) -> Iterator[EsitoStrategico]:
         for p in self.prospettive:
