@@ -188,7 +188,7 @@ def prepara(
 
 
 def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, jobs: int | None) -> Preparato:
-    from . import opendata, provenance, staging as stg
+    from . import opendata, provenance, score, staging as stg
     from .premi import load_premi
     from .render import charts, pages
     from .validate import check_project
@@ -213,7 +213,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, jobs
             raise ValidationFailed(diags)
         progetto = esito.progetto
     with _tempo(tempi, "punteggi"):
-        anni = pages.anni(progetto)
+        anni = score.valuta_progetto(progetto)
         # Years whose input files (and their commits) are as the previous
         # build saw them: their parts' fingerprints and open data carry over.
         codice = pages.codice()
@@ -229,7 +229,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, jobs
                 od.update({rel: (staging / rel).read_bytes() for rel in vecchi})  # the downloads page lists them
                 tenuti.update(vecchi)
             else:
-                od.update({prefisso + nome: data for nome, data in opendata.files_anno(progetto, a).items()})
+                od.update({prefisso + nome: data for nome, data in opendata.files_anno(anni[a]).items()})
         od = dict(sorted(od.items()))
     with _tempo(tempi, "pagine"):
         precedenti = {

@@ -12,7 +12,7 @@ Flow: :func:`materialise` extracts a git revision's plan/ and measurements/
 into a temporary directory with one ``git archive`` call (the working tree is
 never touched); :func:`generator.validate.check_project` validates each
 side; :func:`confronta` builds the comparison (objects matched by code,
-measurements by date, both sides scored with :func:`generator.score.valuta`);
+measurements by date, both sides scored once with :func:`generator.score.valuta_progetto`);
 :func:`markdown` renders it for ``$GITHUB_STEP_SUMMARY``. Every string from
 YAML is escaped there (:func:`md`), as GitHub renders the summary.
 """
@@ -32,15 +32,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from babel.dates import format_date
-from babel.numbers import format_decimal
-
+from . import presentation as pres
 from . import score
 from .diagnostics import format_text
 from .model import Azione, Misura, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione, Valore
+from .presentation import md_gfm
 from .validate import Esito, check_project, line_reader
 
-LOCALE = "it_IT"
 #: How many validation errors the summary quotes (the full list is the validate step's job).
 MAX_ERRORI = 5
 #: Folders whose files make up a project (see the data contract).
@@ -48,85 +46,32 @@ CARTELLE = ("plan", "measurements")
 NESSUNA_MODIFICA = "nessuna modifica sostanziale"
 
 # --------------------------------------------------------------------------
-# Markdown-safe text
+# Text and values: the site's formatters (generator.presentation), escaped
+# for GitHub's Markdown
 # --------------------------------------------------------------------------
 
-# Backslash escapes for Markdown punctuation, entities for HTML. `$` is
-# GitHub's math delimiter; `|` would split a table cell.
-_MD = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        "\\": "\\\\",
-        "`": "\\`",
-        "*": "\\*",
-        "_": "\\_",
-        "[": "\\[",
-        "]": "\\]",
-        "|": "\\|",
-        "~": "\\~",
-        "#": "\\#",
-        "$": "\\$",
-    }
-)
-
-
-def md(text: object) -> str:
-    """Untrusted text as inert Markdown on one line (tables break on newlines)."""
-    return " ".join(str(text).split()).translate(_MD)
-
-
-# --------------------------------------------------------------------------
-# Italian formatting of values (Babel)
-# --------------------------------------------------------------------------
-
-
-def fmt_numero(v: Decimal) -> str:
-    return format_decimal(v, locale=LOCALE)
-
-
-def fmt_pct(v: Decimal) -> str:
-    return f"{fmt_numero(v)}%"
+md = md_gfm
 
 
 def fmt_grado(v: Decimal | None) -> str:
-    """A grado with one decimal, Italian comma: ``"87,5%"``."""
+    """A grado as the site prints it (one decimal, half-up): ``"87,3%"``."""
     if v is None:
         return "non misurato"
-    return format_decimal(v, format="#,##0.0", locale=LOCALE) + "%"
+    return md_gfm(pres.grado(v))
 
 
-def fmt_data(d: dt.date) -> str:
-    return format_date(d, format="long", locale=LOCALE)
+def fmt_pct(v: Decimal) -> str:
+    return md_gfm(pres.percentuale(v))
 
 
 def fmt_valore(v: Valore | None, azione: Azione) -> str:
-    """A target, threshold or measured value as the site would show it."""
-    if v is None:
-        return "—"
-    if isinstance(v, bool):
-        return "sì" if v else "no"
-    if isinstance(v, dt.date):
-        return fmt_data(v)
-    if azione.tipo in ("percentuale", "qualitativo"):
-        return fmt_pct(v)
-    testo = fmt_numero(v)
-    return f"{testo} {md(azione.unita)}" if azione.unita else testo
+    """A target, threshold or measured value as the site shows it."""
+    return md_gfm(pres.valore(v, azione.tipo, azione.unita))
 
 
 def fmt_misura(m: Misura, azione: Azione) -> str:
-    if m.valore is None:
-        testo = "non ancora completata" if azione.tipo == "data" else "—"
-    elif m.numeratore is not None and m.denominatore is not None:
-        # The ratio's result rounded like a grado: the exact inputs are shown beside it.
-        risultato = format_decimal(m.valore, format="#,##0.#", locale=LOCALE)
-        testo = f"{fmt_numero(m.numeratore)}/{fmt_numero(m.denominatore)} = {risultato}{'%' if azione.tipo == 'percentuale' else ''}"
-    elif azione.tipo == "qualitativo":
-        testo = f"esito {fmt_valore(m.valore, azione)}"
-    else:
-        testo = fmt_valore(m.valore, azione)
-    return testo
+    """A measured value as the site shows it: "20% (30 su 150)"."""
+    return md_gfm(pres.misura(m.valore, azione.tipo, azione.unita, numeratore=m.numeratore, denominatore=m.denominatore))
 
 
 def fmt_testo(v: str | None) -> str:
@@ -420,7 +365,7 @@ def _confronta_piano(c: Confronto, pb: Piano, ph: Piano) -> Sezione:
 
 
 def _titolo_rilevazione(r: Rilevazione) -> str:
-    return f"Rilevazione del {fmt_data(r.data)} ({r.tipo}, piano {r.piano})"
+    return f"Rilevazione del {pres.data(r.data)} ({r.tipo}, piano {r.piano})"
 
 
 def _con_nota(testo: str, m: Misura) -> str:
@@ -467,12 +412,12 @@ class _Punteggio:
     testo: str
 
 
-def _punteggi(p: Progetto, r: Rilevazione | None) -> dict[tuple[int, tuple[int, ...], str], _Punteggio]:
+def _punteggi(anni: Mapping[int, score.Anno], r: Rilevazione | None) -> dict[tuple[int, tuple[int, ...], str], _Punteggio]:
     """Every scored level of one measurement, keyed for a stable order:
     actions, operational objectives, strategic objectives, perspectives, ente."""
-    if r is None or r.piano not in p.piani:
+    ris = None if r is None or r.piano not in anni else anni[r.piano].alla(r.data)
+    if ris is None:
         return {}
-    ris = score.valuta(p.piani[r.piano], r)
     out: dict[tuple[int, tuple[int, ...], str], _Punteggio] = {}
     for a in ris.azioni():
         out[(0, natural(a.codice), a.codice)] = _Punteggio(_etichetta_azione(a.azione), a.grado, fmt_grado(a.grado))
@@ -492,7 +437,12 @@ def _punteggi(p: Progetto, r: Rilevazione | None) -> dict[tuple[int, tuple[int, 
 
 
 def _confronta_gradi(
-    sez: Sezione, pb: Progetto, rb: Rilevazione | None, ph: Progetto, rh: Rilevazione | None, azioni: bool = True
+    sez: Sezione,
+    pb: Mapping[int, score.Anno],
+    rb: Rilevazione | None,
+    ph: Mapping[int, score.Anno],
+    rh: Rilevazione | None,
+    azioni: bool = True,
 ) -> None:
     prima, dopo = _punteggi(pb, rb), _punteggi(ph, rh)
     for chiave in sorted(set(prima) | set(dopo)):
@@ -508,6 +458,8 @@ def _confronta_gradi(
 def confronta(base: Progetto, head: Progetto) -> Confronto:
     """Compare two validated projects: plans by year, measurements by date."""
     c = Confronto()
+    # Each side scored once (score.valuta_progetto), as the build does.
+    punti_b, punti_h = score.valuta_progetto(base), score.valuta_progetto(head)
     for anno in sorted(set(base.piani) | set(head.piani)):
         pb, ph = base.piani.get(anno), head.piani.get(anno)
         if pb is None:
@@ -531,7 +483,7 @@ def confronta(base: Progetto, head: Progetto) -> Confronto:
             az = _azioni(head, rh)
             c._aggiungi(sez, "rilevazione+", Riga("Rilevazione", "aggiunta", "—", f"{rh.tipo}, {_plurale(len(rh.valori), 'valore', 'valori')}"))
             sez.titolo_dettagli = "Valori della nuova rilevazione"
-            punti = _punteggi(head, rh)
+            punti = _punteggi(punti_h, rh)
             for codice in sorted(rh.valori, key=natural):
                 m = rh.valori[codice]
                 grado = punti[(0, natural(codice), codice)].testo
@@ -543,7 +495,7 @@ def confronta(base: Progetto, head: Progetto) -> Confronto:
         if rh is not None:
             # A plan change (target, weight, method) moves the scores of unchanged values too.
             # A new measurement's action grades are already in its table of values.
-            _confronta_gradi(sez, base, rb, head, rh, azioni=rb is not None)
+            _confronta_gradi(sez, punti_b, rb, punti_h, rh, azioni=rb is not None)
         if sez.modifiche or sez.gradi:
             c.sezioni.append(sez)
     return c

@@ -41,8 +41,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .model import Azione, Misura, Piano, Progetto, Rilevazione, Valore
-from .score import STATI, EsitoAzione, Risultati, grado_azione, valuta
+from .model import Piano, Progetto, Rilevazione, Valore
+from .score import STATI, Anno, EsitoAzione, valuta_progetto
 
 CARTELLA = "opendata"
 FILE_JSON = "performance.json"
@@ -139,7 +139,9 @@ def json_bytes(obj: Any) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def _riga_rilevazione(azione: Azione, misura: Misura, piano: Piano, ril: Rilevazione) -> dict[str, Any]:
+def _riga_rilevazione(e: EsitoAzione, ril: Rilevazione) -> dict[str, Any]:
+    misura = e.misura
+    assert misura is not None
     return {
         "data": ril.data.isoformat(),
         "tipo": ril.tipo,
@@ -147,12 +149,12 @@ def _riga_rilevazione(azione: Azione, misura: Misura, piano: Piano, ril: Rilevaz
         "valore": _valore(misura.valore),
         "numeratore": None if misura.numeratore is None else _esatto(misura.numeratore),
         "denominatore": None if misura.denominatore is None else _esatto(misura.denominatore),
-        "grado": _punti(grado_azione(azione, misura, piano.metodo, ril)),
+        "grado": _punti(e.grado),
         "nota": misura.nota,
     }
 
 
-def _azione(e: EsitoAzione, piano: Piano, storia: Iterable[Rilevazione]) -> dict[str, Any]:
+def _azione(e: EsitoAzione, anno: Anno) -> dict[str, Any]:
     a = e.azione
     return {
         "codice": a.codice,
@@ -171,24 +173,15 @@ def _azione(e: EsitoAzione, piano: Piano, storia: Iterable[Rilevazione]) -> dict
         "grado": _punti(e.grado),
         "stato": e.stato,
         "nota": None if e.misura is None else e.misura.nota,
-        "rilevazioni": [
-            _riga_rilevazione(a, r.valori[a.codice], piano, r) for r in storia if a.codice in r.valori
-        ],
+        "rilevazioni": [_riga_rilevazione(x, r) for r, x in anno.storia_azione(a.codice) if x.misura is not None],
     }
 
 
-def _senza_rilevazioni(piano: Piano) -> Risultati:
-    """Results before the first rilevazione: the plan with nothing scored."""
-    vuota = Rilevazione(piano=piano.anno, data=dt.date(piano.anno, 1, 1), tipo="monitoraggio", esempio=False, valori={})
-    return valuta(piano, vuota)
-
-
-def performance(progetto: Progetto, anno: int) -> dict[str, Any]:
-    """The ``performance.json`` tree (numbers as Decimal) for the plan of ``anno``."""
-    piano = progetto.piani[anno]
-    storia = sorted(progetto.rilevazioni_di(anno), key=lambda r: r.data)
-    ultima = storia[-1] if storia else None
-    ris = valuta(piano, ultima) if ultima is not None else _senza_rilevazioni(piano)
+def performance(anno: Anno) -> dict[str, Any]:
+    """The ``performance.json`` tree (numbers as Decimal) for one scored plan year."""
+    piano = anno.piano
+    ultima = anno.ultima.rilevazione if anno.ultima is not None else None
+    ris = anno.corrente()
     return {
         "anno": piano.anno,
         "ente": piano.ente,
@@ -224,7 +217,7 @@ def performance(progetto: Progetto, anno: int) -> dict[str, Any]:
                         "grado": _punti(o.grado),
                         "copertura": _punti(o.copertura),
                         "stato": o.stato,
-                        "azioni": [_azione(e, piano, storia) for e in o.azioni],
+                        "azioni": [_azione(e, anno) for e in o.azioni],
                     }
                     for o in s.operativi
                 ],
@@ -673,21 +666,26 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 
 
-def files_anno(progetto: Progetto, anno: int) -> dict[str, bytes]:
-    """The open-data files of one plan year, by file name."""
-    piano = progetto.piani[anno]
-    doc = performance(progetto, anno)
+def files_anno(anno: Anno) -> dict[str, bytes]:
+    """The open-data files of one scored plan year, by file name."""
+    piano = anno.piano
+    doc = performance(anno)
     files = {FILE_JSON: json_bytes(doc), FILE_SCHEMA: json_bytes(SCHEMA_JSON)}
     files.update(csv_files(doc, piano.strutture))
     files[FILE_DATAPACKAGE] = json_bytes(datapackage(piano, doc))
     return files
 
 
-def export_files(progetto: Progetto) -> dict[str, bytes]:
-    """Every open-data file of every plan: relative path -> content (pure)."""
+def export_files(progetto: Progetto, anni: Mapping[int, Anno] | None = None) -> dict[str, bytes]:
+    """Every open-data file of every plan: relative path -> content (pure).
+
+    ``anni`` are the build's scores (:func:`generator.score.valuta_progetto`);
+    without them the project is scored here (the ``export`` command).
+    """
+    anni = anni if anni is not None else valuta_progetto(progetto)
     out: dict[str, bytes] = {}
     for anno in sorted(progetto.piani):
-        for nome, data in files_anno(progetto, anno).items():
+        for nome, data in files_anno(anni[anno]).items():
             out[f"{CARTELLA}/{anno}/{nome}"] = data
     return dict(sorted(out.items()))
 

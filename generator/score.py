@@ -468,11 +468,62 @@ def valuta(piano: Piano, rilevazione: Rilevazione) -> Risultati:
     )
 
 
+@dataclass(frozen=True)
+class Anno:
+    """One plan year scored on each of its rilevazioni (oldest first).
+
+    The one scored result of a build: pages, charts, open data and ``diff``
+    read it, nobody scores again (:func:`valuta_progetto` makes it).
+    """
+
+    piano: Piano
+    storico: tuple[Risultati, ...]
+
+    @property
+    def anno(self) -> int:
+        return self.piano.anno
+
+    @property
+    def ultima(self) -> Risultati | None:
+        return self.storico[-1] if self.storico else None
+
+    @property
+    def precedenti(self) -> tuple[Risultati, ...]:
+        return self.storico[:-1]
+
+    def corrente(self) -> Risultati:
+        """The latest results; before the first rilevazione, the plan with nothing scored."""
+        if self.storico:
+            return self.storico[-1]
+        vuota = Rilevazione(
+            piano=self.piano.anno, data=dt.date(self.piano.anno, 1, 1), tipo="monitoraggio", esempio=False, valori={}
+        )
+        return valuta(self.piano, vuota)
+
+    def alla(self, data: dt.date) -> Risultati | None:
+        """The results on the rilevazione of ``data``, if the year has one."""
+        return next((r for r in self.storico if r.rilevazione.data == data), None)
+
+    def storia_azione(self, codice: str) -> list[tuple[Rilevazione, EsitoAzione]]:
+        return [(r.rilevazione, r.azione(codice)) for r in self.storico]
+
+    def storia_operativo(self, codice: str) -> list[tuple[Rilevazione, EsitoOperativo]]:
+        return [(r.rilevazione, r.operativo(codice)) for r in self.storico]
+
+    def storia_strategico(self, codice: str) -> list[tuple[Rilevazione, EsitoStrategico]]:
+        return [(r.rilevazione, r.strategico(codice)) for r in self.storico]
+
+
 def storico(progetto: Progetto, anno: int) -> tuple[Risultati, ...]:
     """The plan of ``anno`` scored on each of its rilevazioni, oldest first."""
     piano = progetto.piani[anno]
     rilevazioni = sorted(progetto.rilevazioni_di(anno), key=lambda r: r.data)
     return tuple(valuta(piano, r) for r in rilevazioni)
+
+
+def valuta_progetto(progetto: Progetto) -> dict[int, Anno]:
+    """Every plan scored on each of its rilevazioni: the build's one scoring step."""
+    return {anno: Anno(piano, storico(progetto, anno)) for anno, piano in sorted(progetto.piani.items())}
 
 
 def ultima(progetto: Progetto, anno: int) -> Risultati | None:

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema as S
 from .diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
+from .presentation import percentuale_esatta
 from .model import (
     Azione,
     Misura,
@@ -839,10 +840,8 @@ class _Checker:
         return Misura(a.codice, got, detail.nota, pos=pos)
 
 
-def fmt_pct(value: Decimal) -> str:
-    """Percent for messages, Italian style (``"95,5%"``); normalised, no rounding."""
-    text = format(value.normalize(), "f") if value == value.to_integral() else format(value, "f")
-    return text.replace(".", ",") + "%"
+#: Percentages in messages keep every digit (see presentation.percentuale_esatta).
+fmt_pct = percentuale_esatta
 
 
 def _positions(doc: Document, loc: Loc, obj: BaseModel) -> dict[str, Pos]:

@@ -229,7 +229,7 @@ def test_title_with_html_and_pipe_is_escaped(repo, capsys):
     code, out = run_diff(repo, "HEAD", capsys=capsys)
     assert code == 0
     assert "<script>" not in out
-    expected = r"&lt;script&gt;alert(1)&lt;/script&gt; \| a\_b \*c\* \[x\](y) \`z\`"
+    expected = r"&lt;script&gt;alert\(1\)&lt;/script&gt; &#124; a\_b \*c\* \[x\]\(y\) \`z\`"
     assert md("<script>alert(1)</script> | a_b *c* [x](y) `z`") == expected
     assert f"| Azione 1.1.1 «{expected}» | titolo | «Azione uno» | «{expected}» |" in table_rows(out)
     for row in table_rows(out):  # every row keeps its four cells

@@ -8,10 +8,10 @@ data. Nothing is written here; :mod:`generator.build` decides where.
 
 Safety: every page is a Jinja2 template (``templates/``) rendered with the
 data passed as *values*; the environment's ``finalize`` hook escapes every
-printed value for Markdown and HTML (:mod:`generator.render.escape`), so a
+printed value for Markdown and HTML (:mod:`generator.presentation`), so a
 template cannot forget to, and a ``{{ }}`` inside a title is just text.
 Trusted fragments (links, figures) are built here from escaped parts and
-marked :class:`~generator.render.escape.Md`.
+marked :class:`~generator.presentation.Md`.
 
 The URL scheme is in :mod:`generator.render.urls`.
 """
@@ -36,8 +36,9 @@ import jinja2
 from .. import score as S
 from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
 from . import charts as C
-from . import fmt, urls
-from .escape import Md, attr, finalize, html_text, md, md_block
+from .. import presentation as pres
+from . import urls
+from ..presentation import Md, attr, finalize, html_text, md, md_block
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -68,33 +69,8 @@ TIPO_RILEVAZIONE = {"monitoraggio": "monitoraggio", "consuntivo": "consuntivo"}
 # --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Anno:
-    """One plan year with its scores on every rilevazione (oldest first)."""
-
-    piano: Piano
-    storico: tuple[S.Risultati, ...]
-
-    @property
-    def anno(self) -> int:
-        return self.piano.anno
-
-    @property
-    def ultima(self) -> S.Risultati | None:
-        return self.storico[-1] if self.storico else None
-
-    @property
-    def precedenti(self) -> tuple[S.Risultati, ...]:
-        return self.storico[:-1]
-
-    def storia_azione(self, codice: str) -> list[tuple[Rilevazione, S.EsitoAzione]]:
-        return [(r.rilevazione, r.azione(codice)) for r in self.storico]
-
-    def storia_operativo(self, codice: str) -> list[tuple[Rilevazione, S.EsitoOperativo]]:
-        return [(r.rilevazione, r.operativo(codice)) for r in self.storico]
-
-    def storia_strategico(self, codice: str) -> list[tuple[Rilevazione, S.EsitoStrategico]]:
-        return [(r.rilevazione, r.strategico(codice)) for r in self.storico]
+#: One plan year with its scores (made once per build by :func:`generator.score.valuta_progetto`).
+Anno = S.Anno
 
 
 @dataclass
@@ -227,23 +203,16 @@ def frammenti_anno(a: Anno, prov: Any) -> dict[str, str]:
 
 def valore(v: Any, azione: Azione) -> str:
     """A target, threshold or value of ``azione``, formatted by its KPI type."""
-    return fmt.valore(v, azione.tipo, azione.unita)
+    return pres.valore(v, azione.tipo, azione.unita)
 
 
 def misurato(esito: S.EsitoAzione) -> str:
-    """The measured value as shown: formatted, with the ratio it comes from."""
+    """The measured value as shown (one formatter with ``diff``: :func:`pres.misura`)."""
     m = esito.misura
     if m is None:
         return "non misurato"
-    if m.valore is None:
-        return "non ancora realizzata"
     a = esito.azione
-    text = valore(m.valore, a)
-    if m.numeratore is not None and m.denominatore is not None:
-        text += f" ({fmt.numero(m.numeratore)} su {fmt.numero(m.denominatore)})"
-    if a.tipo == "qualitativo":
-        text = f"esito {text}"
-    return text
+    return pres.misura(m.valore, a.tipo, a.unita, numeratore=m.numeratore, denominatore=m.denominatore)
 
 
 def verso(azione: Azione) -> str:
@@ -278,11 +247,11 @@ def raggiunto(esito: S.EsitoStrategico) -> str:
 
 
 def targets(obiettivo: ObiettivoStrategico) -> str:
-    return ", ".join(f"{fmt.percentuale(v)} nel {anno}" for anno, v in obiettivo.target.items())
+    return ", ".join(f"{pres.percentuale(v)} nel {anno}" for anno, v in obiettivo.target.items())
 
 
 def descr_rilevazione(r: Rilevazione) -> str:
-    return f"{TIPO_RILEVAZIONE[r.tipo]} del {fmt.data(r.data)}"
+    return f"{TIPO_RILEVAZIONE[r.tipo]} del {pres.data(r.data)}"
 
 
 def _url(u: str) -> str:
@@ -433,7 +402,7 @@ class Pagina:
         commit = f"commit {md(m.short)}"
         if m.url:
             commit = f"commit [{md(m.short)}]({_url(m.url)})"
-        return Md(f" — modificato il {md(fmt.data(m.data))} \\({commit}\\)")
+        return Md(f" — modificato il {md(pres.data(m.data))} \\({commit}\\)")
 
 
 class _Renderer:
@@ -474,14 +443,14 @@ class _Renderer:
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir is not None else None,
         )
         self.env.filters.update(
-            grado=fmt.grado,
-            perc=fmt.percentuale,
-            data=fmt.data,
-            numero=fmt.numero,
-            euro=fmt.euro,
-            mese=fmt.mese,
+            grado=pres.grado,
+            perc=pres.percentuale,
+            data=pres.data,
+            numero=pres.numero,
+            euro=pres.euro,
+            mese=pres.mese,
             blocco=md_block,
-            kb=lambda n: fmt.numero(Decimal(n) / 1024, 1) + "\u00a0kB",
+            kb=lambda n: pres.numero(Decimal(n) / 1024, 1) + "\u00a0kB",
         )
         self.env.globals.update(
             valore=valore,
@@ -498,7 +467,7 @@ class _Renderer:
             urls=urls,
             PERFORMANCE=PERFORMANCE,
             punti_misurati=punti_misurati,
-            si_no=fmt.si_no,
+            si_no=pres.si_no,
         )
         date = [r.data for r in progetto.rilevazioni]
         self.sito.aggiornato = max(date) if date else None
@@ -564,7 +533,7 @@ class _Renderer:
         meta: dict[str, str] = {"title": _titolo_html(titolo)}
         quando = self.aggiornato(anno)
         if quando is not None:
-            meta["aggiornato"] = fmt.data(quando)
+            meta["aggiornato"] = pres.data(quando)
         if descrizione:
             meta["description"] = _titolo_html(descrizione)
         front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
@@ -951,11 +920,11 @@ def motivo(e: S.EsitoAzione, metodo: str) -> str:
         return "nessun valore in questa rilevazione: non misurata, esclusa dalla media"
     if e.grado is None:
         return "scadenza non ancora arrivata: non valutata in questo monitoraggio, esclusa dalla media"
-    g = fmt.grado(e.grado)
+    g = pres.grado(e.grado)
     if m.valore is None:
         return f"scadenza non rispettata (attività non completata) → {g}"
     if a.tipo == "si_no":
-        return f"risposta «{fmt.si_no(bool(m.valore))}» → {g}"
+        return f"risposta «{pres.si_no(bool(m.valore))}» → {g}"
     if a.tipo == "qualitativo":
         return f"giudizio del valutatore (esito) → {g}"
     v = valore(m.valore, a)
@@ -980,9 +949,9 @@ def pesata(o: S.EsitoOperativo) -> str:
     misurate = [e for e in o.azioni if e.grado is not None]
     if not misurate:
         return "nessuna azione misurata: grado non calcolabile"
-    num = " + ".join(f"{fmt.percentuale(e.azione.peso)} × {fmt.grado(e.grado)}" for e in misurate)
-    den = " + ".join(fmt.percentuale(e.azione.peso) for e in misurate)
-    return f"({num}) / ({den}) = {fmt.grado(o.grado)}"
+    num = " + ".join(f"{pres.percentuale(e.azione.peso)} × {pres.grado(e.grado)}" for e in misurate)
+    den = " + ".join(pres.percentuale(e.azione.peso) for e in misurate)
+    return f"({num}) / ({den}) = {pres.grado(o.grado)}"
 
 
 # --------------------------------------------------------------------------
@@ -991,8 +960,8 @@ def pesata(o: S.EsitoOperativo) -> str:
 
 
 def anni(progetto: Progetto) -> dict[int, Anno]:
-    """Score every plan on each of its rilevazioni."""
-    return {anno: Anno(piano, S.storico(progetto, anno)) for anno, piano in progetto.piani.items()}
+    """Score every plan on each of its rilevazioni (:func:`generator.score.valuta_progetto`)."""
+    return S.valuta_progetto(progetto)
 
 
 def render_site(
