@@ -23,6 +23,8 @@ Tipo = Literal["numero", "percentuale", "data", "si_no", "qualitativo"]
 Verso = Literal["crescente", "decrescente"]
 Metodo = Literal["fasce", "lineare"]
 TipoRilevazione = Literal["monitoraggio", "consuntivo"]
+Causa = Literal["esterna", "interna", "indicatore"]
+StatoRelazione = Literal["bozza", "approvata", "validata"]
 
 #: A KPI value once interpreted: number/percentage points, deadline, yes/no.
 Valore = Decimal | dt.date | bool
@@ -87,6 +89,25 @@ class Prospettiva:
 
 
 @dataclass(frozen=True, slots=True)
+class Atto:
+    """An act of the body: the plan's adoption, the Relazione's approval."""
+
+    data: dt.date
+    atto: str
+    pos: Mapping[str, Pos] = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Variazione:
+    """A change to the plan approved during the year (D.Lgs. 150/2009, art. 6)."""
+
+    data: dt.date
+    atto: str
+    descrizione: str
+    pos: Mapping[str, Pos] = _pos()
+
+
+@dataclass(frozen=True, slots=True)
 class Piano:
     ente: str
     titolo: str
@@ -97,6 +118,8 @@ class Piano:
     prospettive: tuple[Prospettiva, ...]
     file: str = ""
     pos: Mapping[str, Pos] = _pos()
+    adozione: Atto | None = None
+    variazioni: tuple[Variazione, ...] = ()  # sorted by date
 
     def obiettivi_strategici(self) -> Iterator[ObiettivoStrategico]:
         for p in self.prospettive:
@@ -109,6 +132,16 @@ class Piano:
     def azioni(self) -> Iterator[Azione]:
         for o in self.obiettivi_operativi():
             yield from o.azioni
+
+
+@dataclass(frozen=True, slots=True)
+class Scostamento:
+    """Why a result is below target (D.Lgs. 150/2009, art. 10); never changes a score."""
+
+    causa: Causa
+    descrizione: str
+    azione_correttiva: str | None = None
+    pos: Mapping[str, Pos] = _pos()
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +159,9 @@ class Misura:
     numeratore: Decimal | None = None
     denominatore: Decimal | None = None
     pos: Mapping[str, Pos] = _pos()
+    fonte: str | None = None  # where the figure comes from
+    evidenza: str | None = None  # a document an auditor can open (https URL or site path)
+    scostamento: Scostamento | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,11 +176,125 @@ class Rilevazione:
 
 
 @dataclass(frozen=True, slots=True)
+class Validazione:
+    """The OIV's validation of a Relazione: date and the validation document."""
+
+    data: dt.date
+    documento: str  # https URL or a path relative to the site
+    pos: Mapping[str, Pos] = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class Risorsa:
+    """Money for one strategic objective in the Relazione's year, euros."""
+
+    obiettivo: str  # ObiettivoStrategico.codice
+    stanziato: Decimal
+    impiegato: Decimal | None = None
+    nota: str | None = None
+    pos: Mapping[str, Pos] = _pos()
+
+
+@dataclass(frozen=True, slots=True)
+class PersonaleGenere:
+    categoria: str
+    donne: int
+    uomini: int
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatoreGenere:
+    nome: str
+    donne: Decimal
+    uomini: Decimal
+    unita: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SpesaGenere:
+    voce: str
+    classificazione: Literal["neutrale", "sensibile", "diretta"]
+    importo: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Genere:
+    """Gender figures of the year (pari opportunità, bilancio di genere)."""
+
+    personale: tuple[PersonaleGenere, ...] = ()
+    indicatori: tuple[IndicatoreGenere, ...] = ()
+    spese: tuple[SpesaGenere, ...] = ()
+    nota: str | None = None
+
+
+#: The narrative sections staff write as Markdown, ``relazione/<anno>/<nome>.md``.
+TESTI_RELAZIONE: tuple[str, ...] = ("presentazione", "contesto", "risorse", "pari-opportunita", "processo")
+
+
+@dataclass(frozen=True, slots=True)
+class Relazione:
+    """One year's Relazione sulla Performance: its state and the staff's extras.
+
+    Without ``relazione/<anno>/`` it is a ``bozza`` with nothing else
+    (:meth:`Progetto.relazione`). ``testi`` maps a name of
+    :data:`TESTI_RELAZIONE` to the staff's Markdown (untrusted: render it
+    with :func:`generator.relazione.markdown_sicuro`); a missing file is a
+    missing key. The words for the state are :func:`generator.relazione.testo_stato`.
+    """
+
+    anno: int
+    stato: StatoRelazione = "bozza"
+    approvazione: Atto | None = None
+    validazione: Validazione | None = None
+    risorse: tuple[Risorsa, ...] = ()
+    genere: Genere | None = None
+    testi: Mapping[str, str] = field(default_factory=dict)
+    file: str | None = None  # relazione/<anno>/relazione.yml when present
+    pos: Mapping[str, Pos] = _pos()
+
+    @property
+    def validata(self) -> bool:
+        return self.stato == "validata"
+
+
+@dataclass(frozen=True, slots=True)
+class CambioPiano:
+    """A target, weight or threshold changed in git after the plan's adoption.
+
+    ``prima`` and ``dopo`` are the values as interpreted (a weight or a
+    strategic target in percentage points, an action's target or threshold
+    by its KPI type; None where the field was absent). ``variazione`` is the
+    recorded variazione that covers it (the latest on or before the commit
+    date), None when none does: the validator warns. ``pos`` is where the
+    field is written now (its object's line if the field is gone).
+    """
+
+    codice: str
+    campo: str  # "target" | "peso" | "soglia_80" | "soglia_60" | "target <anno>"
+    prima: Valore | None
+    dopo: Valore | None
+    data: dt.date  # committer date (UTC) of the commit that made the change
+    commit: str  # full sha
+    variazione: Variazione | None
+    pos: Pos | None = field(default=None, compare=False, repr=False)
+    tipo: Tipo = "percentuale"  # how to show prima/dopo (the action's tipo; percentuale for pesi and strategic targets)
+    unita: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Progetto:
-    """Everything under one ``--root``: plans by year, measurements by date."""
+    """Everything under one ``--root``: plans by year, measurements by date,
+    the Relazione's extras by year."""
 
     piani: Mapping[int, Piano]
     rilevazioni: tuple[Rilevazione, ...]  # sorted by date
+    relazioni: Mapping[int, Relazione] = field(default_factory=dict)
+    #: Per plan year, the changes made in git after adoption (oldest first).
+    cambi: Mapping[int, tuple[CambioPiano, ...]] = field(default_factory=dict)
 
     def rilevazioni_di(self, anno: int) -> tuple[Rilevazione, ...]:
         return tuple(r for r in self.rilevazioni if r.piano == anno)
+
+    def relazione(self, anno: int) -> Relazione:
+        """The Relazione of ``anno``: the recorded one, else a bozza with no extras."""
+        return self.relazioni.get(anno) or Relazione(anno)

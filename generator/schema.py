@@ -277,6 +277,24 @@ class ProspettivaYaml(_Strict):
     obiettivi_strategici: list[StrategicoYaml] = _f("Gli obiettivi strategici della prospettiva (almeno uno).", min_length=1)
 
 
+class AdozioneYaml(_Strict):
+    model_config = _about("Adozione del piano", "L'atto con cui l'ente ha adottato il piano: data e atto.")
+
+    data: Data = _f("Data dell'atto di adozione, ad esempio 2021-01-29.")
+    atto: Testo = _f("L'atto, ad esempio «Delibera di Giunta n. 5».")
+
+
+class VariazioneYaml(_Strict):
+    model_config = _about(
+        "Variazione del piano",
+        "Una modifica degli obiettivi approvata durante l'anno (D.Lgs. 150/2009, art. 6): data, atto e che cosa cambia.",
+    )
+
+    data: Data = _f("Data dell'atto che approva la variazione, ad esempio 2021-07-15.")
+    atto: Testo = _f("L'atto, ad esempio «Delibera di Giunta n. 60».")
+    descrizione: Testo = _f("Che cosa cambia e perché, ad esempio «target dell'azione 1.4.1 ridotto a 120 per la fine dell'obbligatorietà della mediazione».")
+
+
 class PianoYaml(_Strict):
     """A plan file, ``plan/<anno>.yml``."""
 
@@ -301,6 +319,29 @@ class PianoYaml(_Strict):
         default_factory=dict,
     )
     prospettive: list[ProspettivaYaml] = _f("Le prospettive del piano, ciascuna con i suoi obiettivi strategici.", min_length=1)
+    adozione: AdozioneYaml | None = _f(
+        "Facoltativo: l'atto di adozione del piano, ad esempio {data: 2021-01-29, atto: \"Delibera di Giunta n. 5\"}. "
+        "Da questa data ogni modifica di target, pesi o soglie deve corrispondere a una variazione.",
+        default=None,
+    )
+    variazioni: list[VariazioneYaml] = _f(
+        "Facoltativo: le variazioni approvate durante l'anno, in ordine di data, ciascuna con data, atto e descrizione.",
+        default_factory=list,
+    )
+
+
+class ScostamentoYaml(_Strict):
+    model_config = _about(
+        "Scostamento",
+        "Perché il risultato è sotto il target (D.Lgs. 150/2009, art. 10): la causa, la spiegazione e, se c'è, l'azione correttiva.",
+    )
+
+    causa: Literal["esterna", "interna", "indicatore"] = _f(
+        "esterna (fattori fuori dal controllo dell'ente); interna (organizzazione, risorse, tempi dell'ente); "
+        "indicatore (indicatore o target scelti male)."
+    )
+    descrizione: Testo = _f("La spiegazione dello scostamento, in parole semplici, ad esempio «calo delle istanze dopo la fine dell'obbligatorietà».")
+    azione_correttiva: Testo | None = _f("Facoltativo: che cosa fa l'ente per recuperare, ad esempio «campagna informativa presso le associazioni».", default=None)
 
 
 class MisuraYaml(_Strict):
@@ -318,6 +359,15 @@ class MisuraYaml(_Strict):
     )
     denominatore: Annotated[Decimal, Field(strict=False)] | None = _f("Denominatore del rapporto: diverso da zero.", default=None)
     esito: Percentuale | None = _f("Giudizio di un'azione qualitativa, da 0% a 100%; richiede una nota.", default=None)
+    fonte: Testo | None = _f("Da dove viene il dato, ad esempio «gestionale ConciliaCamera, estrazione del 10/01/2022».", default=None)
+    evidenza: Testo | None = _f(
+        "Un documento che il valutatore (OIV) può aprire: un indirizzo https://… o un percorso nel sito.", default=None
+    )
+    scostamento: ScostamentoYaml | None = _f(
+        "Nel consuntivo, per un'azione sotto il target: causa (esterna, interna, indicatore), descrizione e, "
+        "facoltativa, azione_correttiva.",
+        default=None,
+    )
 
 
 def _misura_kind(value: Any) -> str:
@@ -349,9 +399,97 @@ class RilevazioneYaml(_Strict):
     )
 
 
+Importo = Annotated[Decimal, Field(strict=False, ge=0), WithJsonSchema({"type": "number", "minimum": 0, "description": "euro, ad esempio 120000 o 1250.50"})]
+Conteggio = Annotated[int, Field(ge=0)]
+
+
+class ApprovazioneYaml(_Strict):
+    model_config = _about("Approvazione della Relazione", "L'atto con cui la Giunta ha approvato la Relazione: data e atto.")
+
+    data: Data = _f("Data dell'atto di approvazione, ad esempio 2022-06-20 (entro il 30 giugno).")
+    atto: Testo = _f("L'atto, ad esempio «Delibera di Giunta n. 45».")
+
+
+class ValidazioneYaml(_Strict):
+    model_config = _about("Validazione dell'OIV", "La validazione della Relazione da parte dell'OIV: data e documento.")
+
+    data: Data = _f("Data del documento di validazione dell'OIV, ad esempio 2022-06-28.")
+    documento: Testo = _f("Il documento di validazione: un indirizzo https://… oppure un percorso relativo nel sito.")
+
+
+class RisorsaYaml(_Strict):
+    model_config = _about("Risorse di un obiettivo strategico", "Risorse finanziarie stanziate e impiegate per un obiettivo strategico, in euro.")
+
+    obiettivo: Codice = _f('Codice dell\'obiettivo strategico tra virgolette, ad esempio "1".')
+    stanziato: Importo = _f("Euro stanziati per l'obiettivo nell'anno.")
+    impiegato: Importo | None = _f("Euro effettivamente impiegati (impegnati) nell'anno.", default=None)
+    nota: Testo | None = _f("Facoltativa: una nota sulle risorse, ad esempio la fonte contabile.", default=None)
+
+
+class PersonaleYaml(_Strict):
+    model_config = _about("Personale per genere", "Il personale in servizio di una categoria, per genere, al 31 dicembre.")
+
+    categoria: Testo = _f("Categoria di personale, ad esempio «Dirigenti» o «Personale non dirigente».")
+    donne: Conteggio = _f("Numero di donne in servizio nella categoria.")
+    uomini: Conteggio = _f("Numero di uomini in servizio nella categoria.")
+
+
+class IndicatoreGenereYaml(_Strict):
+    model_config = _about("Indicatore di genere", "Un indicatore misurato separatamente per donne e uomini.")
+
+    nome: Testo = _f("Che cosa si misura, ad esempio «ore di formazione pro capite».")
+    donne: Annotated[Decimal, Field(strict=False)] = _f("Valore per le donne.")
+    uomini: Annotated[Decimal, Field(strict=False)] = _f("Valore per gli uomini.")
+    unita: Testo | None = _f("Facoltativa: unità di misura, ad esempio ore, %, €.", default=None)
+
+
+class SpesaGenereYaml(_Strict):
+    model_config = _about("Spesa nel bilancio di genere", "Una voce di spesa classificata secondo il suo impatto di genere.")
+
+    voce: Testo = _f("La voce di spesa, ad esempio «formazione del personale».")
+    classificazione: Literal["neutrale", "sensibile", "diretta"] = _f(
+        "neutrale (nessun impatto di genere); sensibile (impatto diverso su donne e uomini); "
+        "diretta (destinata a ridurre le disuguaglianze di genere)."
+    )
+    importo: Importo = _f("Euro impegnati nell'anno per la voce.")
+
+
+class GenereYaml(_Strict):
+    model_config = _about("Pari opportunità e bilancio di genere", "Dati di genere dell'anno: personale, indicatori, spese.")
+
+    personale: list[PersonaleYaml] = _f("Il personale per categoria e genere.", default_factory=list)
+    indicatori: list[IndicatoreGenereYaml] = _f("Altri indicatori per genere (formazione, lavoro agile, retribuzioni…).", default_factory=list)
+    spese: list[SpesaGenereYaml] = _f("Le spese classificate per impatto di genere (bilancio di genere).", default_factory=list)
+    nota: Testo | None = _f("Facoltativa: fonte o spiegazione dei dati.", default=None)
+
+
+class RelazioneYaml(_Strict):
+    """Structured extras of one year's Relazione, ``relazione/<anno>/relazione.yml``."""
+
+    model_config = _about(
+        "Relazione sulla Performance",
+        "Dati della Relazione di un anno (file relazione/<anno>/relazione.yml): stato del documento, "
+        "risorse per obiettivo strategico, dati di genere.",
+    )
+
+    anno: int = _f("Anno della Relazione: uguale al nome della cartella (relazione/2021/ → 2021) e all'anno del piano.")
+    stato: Literal["bozza", "approvata", "validata"] = _f(
+        "bozza (predefinito); approvata (dalla Giunta: serve approvazione); validata (dall'OIV: servono approvazione e validazione).",
+        default="bozza",
+    )
+    approvazione: ApprovazioneYaml | None = _f("Data e atto di approvazione della Giunta; obbligatoria per approvata e validata.", default=None)
+    validazione: ValidazioneYaml | None = _f("Data e documento della validazione dell'OIV; obbligatoria per validata.", default=None)
+    risorse: list[RisorsaYaml] = _f(
+        'Risorse per obiettivo strategico, in euro: ad esempio - {obiettivo: "1", stanziato: 120000, impiegato: 98000}.',
+        default_factory=list,
+    )
+    genere: GenereYaml | None = _f("Dati per la sezione «Pari opportunità e bilancio di genere».", default=None)
+
+
 SCHEMAS: dict[str, type[BaseModel]] = {
     "plan.schema.json": PianoYaml,
     "measurement.schema.json": RilevazioneYaml,
+    "relazione.schema.json": RelazioneYaml,
 }
 
 

@@ -21,7 +21,7 @@ import calendar
 import datetime as dt
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
@@ -30,8 +30,10 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema as S
 from .diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
+from . import score as _score
 from .presentation import percentuale_esatta
 from .model import (
+    Atto,
     Azione,
     Misura,
     ObiettivoOperativo,
@@ -40,7 +42,9 @@ from .model import (
     Progetto,
     Prospettiva,
     Rilevazione,
+    Scostamento,
     Valore,
+    Variazione,
 )
 from .source import Document, Loc, SourceError, load
 
@@ -499,10 +503,28 @@ class _Checker:
                 )
                 continue
             rilevazioni[ril.data] = ril
+        from .relazione import carica_relazioni  # the Relazione's extras: relazione/<anno>/
+
+        relazioni = carica_relazioni(self.root, piani, self.add)
         return Progetto(
             piani=dict(sorted(piani.items())),
             rilevazioni=tuple(r for _, r in sorted(rilevazioni.items())),
+            relazioni=relazioni,
+            cambi=self._cambi(piani) if not self.n_errors else {},
         )
+
+    def _cambi(self, piani: dict[int, Piano]) -> dict[int, tuple[Any, ...]]:
+        """Changes to adopted plans in git history; unrecorded ones are warnings."""
+        from . import variazioni
+
+        out = {}
+        for anno, piano in sorted(piani.items()):
+            trovati = variazioni.cambi(self.root, piano)
+            if trovati:
+                out[anno] = trovati
+                for d in variazioni.avvisi(piano, trovati):
+                    self.add(d)
+        return out
 
     # -- plan ----------------------------------------------------------------
 
@@ -541,7 +563,30 @@ class _Checker:
             prospettive=tuple(prospettive),
             file=doc.path,
             pos=_positions(doc, (), y),
+            adozione=self._adozione(doc, y),
+            variazioni=self._variazioni(doc, y),
         )
+
+    def _adozione(self, doc: Document, y: S.PianoYaml) -> Atto | None:
+        a = y.adozione
+        if a is None:
+            return None
+        if a.data.year > y.anno:
+            self.warn(doc.pos(("adozione", "data")), f"il piano {y.anno} risulta adottato nel {a.data.year}, dopo l'inizio del suo anno", "controlla la data dell'atto di adozione")
+        return Atto(a.data, a.atto, pos=_positions(doc, ("adozione",), a))
+
+    def _variazioni(self, doc: Document, y: S.PianoYaml) -> tuple[Variazione, ...]:
+        out = []
+        for i, v in enumerate(y.variazioni):
+            loc: Loc = ("variazioni", i)
+            if y.adozione is not None and v.data < y.adozione.data:
+                self.error(
+                    doc.pos(loc + ("data",)),
+                    f"la variazione del {v.data.isoformat()} è precedente all'adozione del piano ({y.adozione.data.isoformat()})",
+                    "una variazione modifica il piano già adottato: correggi la data della variazione o quella dell'adozione",
+                )
+            out.append(Variazione(v.data, v.atto, v.descrizione, pos=_positions(doc, loc, v)))
+        return tuple(sorted(out, key=lambda v: v.data))
 
     def _code(self, doc: Document, loc: Loc, code: str, parent: str | None, what: str, seen: dict[str, Pos]) -> None:
         pos = doc.pos(loc + ("codice",))
@@ -750,7 +795,7 @@ class _Checker:
                 valori[code] = misura
         if self.n_errors > before:
             return None
-        return Rilevazione(
+        ril = Rilevazione(
             piano=y.piano,
             data=y.data,
             tipo=y.tipo,
@@ -759,8 +804,55 @@ class _Checker:
             file=doc.path,
             pos=_positions(doc, (), y),
         )
+        self._scostamenti(ril, azioni, piano)
+        return ril
+
+    def _scostamenti(self, ril: Rilevazione, azioni: dict[str, Azione], piano: Piano) -> None:
+        """A shortfall in a consuntivo must be explained; a reached target must not be.
+
+        The contract's rule (data-and-scoring.md, optional keys): in a
+        consuntivo an action scored below 100 without ``scostamento`` is a
+        warning (an error under ``--strict``), the Relazione shows it as
+        "scostamento non motivato"; ``scostamento`` on an action that
+        reached its target is a warning. Nothing here changes a score.
+        """
+        for code, m in ril.valori.items():
+            grado = _score.grado_azione(azioni[code], m, piano.metodo, ril)
+            if grado is None:
+                continue
+            if grado < HUNDRED and m.scostamento is None and ril.tipo == "consuntivo":
+                self.warn(
+                    m.pos.get("valore") or m.pos[""],
+                    f"l'azione «{code}» è sotto il target (grado {_grado_testo(grado)}) ma lo scostamento non è motivato",
+                    f'scrivi il valore nella forma estesa con la causa: `"{code}": {{valore: …, scostamento: {{causa: interna, descrizione: "…"}}}}` '
+                    "(causa: esterna, interna o indicatore); nella Relazione comparirà «scostamento non motivato»",
+                )
+            elif grado >= HUNDRED and m.scostamento is not None:
+                self.warn(
+                    m.scostamento.pos.get("") or m.pos[""],
+                    f"l'azione «{code}» ha raggiunto il target: lo «scostamento» non serve",
+                    "togli `scostamento` (si spiega solo un risultato sotto il target)",
+                )
 
     def _misura(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int) -> Misura | None:
+        """A measured value with its optional extras (fonte, evidenza, scostamento)."""
+        m = self._misura_valore(doc, loc, a, raw, anno)
+        if m is None or not isinstance(raw, S.MisuraYaml):
+            return m
+        if raw.evidenza is not None and not link_sicuro(raw.evidenza):
+            self.error(
+                doc.pos(loc + ("evidenza",)),
+                f"«evidenza» deve essere un indirizzo https:// o un percorso nel sito, trovato {S.describe(raw.evidenza)}",
+                'scrivi ad esempio `evidenza: "https://www.ente.it/documenti/report-2021.pdf"`',
+            )
+            return None
+        scost = None
+        if raw.scostamento is not None:
+            sc = raw.scostamento
+            scost = Scostamento(sc.causa, sc.descrizione, sc.azione_correttiva, pos=_positions(doc, loc + ("scostamento",), sc))
+        return replace(m, fonte=raw.fonte, evidenza=raw.evidenza, scostamento=scost)
+
+    def _misura_valore(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int) -> Misura | None:
         detail = raw if isinstance(raw, S.MisuraYaml) else S.MisuraYaml(valore=raw) if raw is not None else S.MisuraYaml()
         vloc = loc + ("valore",) if isinstance(raw, S.MisuraYaml) else loc
         P = lambda name: doc.pos(loc + (name,))  # noqa: E731
@@ -844,6 +936,29 @@ class _Checker:
 fmt_pct = percentuale_esatta
 
 
+def link_sicuro(url: str) -> bool:
+    """A link staff may publish: http(s) to a host, or a relative path (no other scheme).
+
+    ``javascript:``, ``data:``, ``file:`` and protocol-relative ``//host``
+    links are refused; so is anything with spaces or control characters,
+    which browsers and Markdown read in surprising ways.
+    """
+    from urllib.parse import urlsplit
+
+    text = url.strip()
+    if not text or any(ch.isspace() or ord(ch) < 32 or ch in "<>\"\\" for ch in text):
+        return False
+    if text.startswith("//"):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    if parts.scheme:
+        return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return ":" not in text.split("/", 1)[0]
+
+
 def _positions(doc: Document, loc: Loc, obj: BaseModel) -> dict[str, Pos]:
     """Where each field of ``obj`` (found at ``loc``) is written."""
     out = {"": doc.pos(loc)}
@@ -852,3 +967,10 @@ def _positions(doc: Document, loc: Loc, obj: BaseModel) -> dict[str, Pos]:
         if p is not None:
             out[name] = p
     return out
+
+
+def _grado_testo(grado: Decimal) -> str:
+    """A grado in a message as the site prints it ("80,0%")."""
+    from . import presentation as fmt
+
+    return fmt.grado(grado)

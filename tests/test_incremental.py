@@ -173,7 +173,8 @@ def test_random_measured_values_rebuild_like_a_cold_build(tmp_path_factory, valo
     prepara(root)
     text = (root / CONSUNTIVO).read_text(encoding="utf-8")
     for codice, valore in valori:
-        text = re.sub(rf'^  "{re.escape(codice)}": [^\n#]*?(\s*#|$)', rf'  "{codice}": {valore}\1', text, count=1, flags=re.MULTILINE)
+        # the whole entry: one line, or a mapping over the lines indented below it
+        text = re.sub(rf'^  "{re.escape(codice)}":[^\n]*(?:\n    [^\n]*)*', f'  "{codice}": {valore}', text, count=1, flags=re.MULTILINE)
     (root / CONSUNTIVO).write_text(text, encoding="utf-8")
     git(root, "commit", "-q", "--allow-empty", "-am", "valori", date="2021-07-03T10:00:00+00:00")
     assert_same_as_cold(root, tmp, "rnd")

@@ -113,11 +113,13 @@ def test_every_model_has_an_italian_title_and_description():
     schema = json.loads((SCHEMAS / "plan.schema.json").read_text(encoding="utf-8"))
     models = [schema, *schema["$defs"].values()]
     assert sorted(m["title"] for m in models) == [
+        "Adozione del piano",
         "Azione",
         "Obiettivo operativo",
         "Obiettivo strategico",
         "Piano della Performance",
         "Prospettiva",
+        "Variazione del piano",
     ]
     assert all(m["description"] for m in models)
 
