@@ -151,6 +151,17 @@ def _riga_rilevazione(e: EsitoAzione, ril: Rilevazione) -> dict[str, Any]:
         "denominatore": None if misura.denominatore is None else _esatto(misura.denominatore),
         "grado": _punti(e.grado),
         "nota": misura.nota,
+        **_spiegazione(misura),
+    }
+
+
+def _spiegazione(misura: Misura | None) -> dict[str, Any]:
+    """Where a value comes from and why it falls short (data contract, optional keys)."""
+    sc = misura.scostamento if misura is not None else None
+    return {
+        "fonte": misura.fonte if misura is not None else None,
+        "evidenza": misura.evidenza if misura is not None else None,
+        "scostamento": None if sc is None else {"causa": sc.causa, "descrizione": sc.descrizione, "azione_correttiva": sc.azione_correttiva},
     }
 
 
@@ -173,6 +184,7 @@ def _azione(e: EsitoAzione, anno: Anno) -> dict[str, Any]:
         "grado": _punti(e.grado),
         "stato": e.stato,
         "nota": None if e.misura is None else e.misura.nota,
+        **_spiegazione(e.misura),
         "rilevazioni": [_riga_rilevazione(x, r) for r, x in anno.storia_azione(a.codice) if x.misura is not None],
     }
 
@@ -271,10 +283,27 @@ def _valori_per_tipo(tipo: str) -> dict[str, Any]:
     return {"target": _NUMERO, "soglia": _nullable(_NUMERO), "valore": _NUMERO}
 
 
+_SCOSTAMENTO = {
+    "type": ["object", "null"],
+    "additionalProperties": False,
+    "required": ["causa", "descrizione", "azione_correttiva"],
+    "properties": {
+        "causa": {"enum": ["esterna", "interna", "indicatore"], "description": "esterna (fuori dal controllo dell'ente), interna (organizzazione, risorse, tempi dell'ente), indicatore (indicatore o target non adeguati)."},
+        "descrizione": {"type": "string", "description": "La spiegazione dello scostamento."},
+        "azione_correttiva": {**_TESTO_O_NULL, "description": "Che cosa fa l'ente per recuperare, se indicato."},
+    },
+    "description": "Perché il valore è sotto il target (D.Lgs. 150/2009, art. 10); null se non indicato.",
+}
+_SPIEGAZIONE = {
+    "fonte": {**_TESTO_O_NULL, "description": "Da dove viene il dato, se indicato."},
+    "evidenza": {**_TESTO_O_NULL, "description": "Documento che attesta il dato (indirizzo https o percorso nel sito), se indicato."},
+    "scostamento": _SCOSTAMENTO,
+}
+
 _RIGA_RILEVAZIONE = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["data", "tipo", "esempio", "valore", "numeratore", "denominatore", "grado", "nota"],
+    "required": ["data", "tipo", "esempio", "valore", "numeratore", "denominatore", "grado", "nota", "fonte", "evidenza", "scostamento"],
     "properties": {
         "data": {**_DATA, "description": "Data della rilevazione."},
         "tipo": {"enum": TIPI_RILEVAZIONE},
@@ -284,6 +313,7 @@ _RIGA_RILEVAZIONE = {
         "denominatore": {"type": ["number", "null"], "description": "Per un valore dato come rapporto."},
         "grado": _GRADO,
         "nota": _TESTO_O_NULL,
+        **_SPIEGAZIONE,
     },
 }
 
@@ -292,7 +322,7 @@ _AZIONE = {
     "additionalProperties": False,
     "required": [
         "codice", "titolo", "indicatore", "peso", "tipo", "verso", "target", "soglia_80", "soglia_60", "unita",
-        "pira", "responsabile", "valore", "grado", "stato", "nota", "rilevazioni",
+        "pira", "responsabile", "valore", "grado", "stato", "nota", "fonte", "evidenza", "scostamento", "rilevazioni",
     ],
     "properties": {
         "codice": {"type": "string"},
@@ -311,6 +341,7 @@ _AZIONE = {
         "grado": _GRADO,
         "stato": _STATO,
         "nota": {**_TESTO_O_NULL, "description": "Nota del valore nell'ultima rilevazione."},
+        **_SPIEGAZIONE,
         "rilevazioni": {"type": "array", "items": _RIGA_RILEVAZIONE, "description": "Una riga per ogni rilevazione che dà un valore all'azione, dalla più vecchia; l'ultima inclusa."},
     },
     "allOf": [
@@ -439,6 +470,15 @@ _ANNO = _campo("anno", "integer", "Anno del piano", required=True)
 _RIL = _campo("rilevazione", "date", "Data della rilevazione su cui è calcolato il grado")
 _STATO_CSV = _campo("stato", "string", "Esito in parole", "Regola pubblicata sul sito.", required=True, enum=list(STATI))
 
+#: Where a value comes from and why it falls short (the JSON's fonte, evidenza, scostamento).
+_CAMPI_SPIEGAZIONE = [
+    _campo("fonte", "string", "Fonte del dato"),
+    _campo("evidenza", "string", "Evidenza", "Documento che attesta il dato: indirizzo https o percorso nel sito."),
+    _campo("scostamento_causa", "string", "Causa dello scostamento", "esterna, interna o indicatore (indicatore o target non adeguati); vuoto se non indicata.", enum=["esterna", "interna", "indicatore"]),
+    _campo("scostamento_descrizione", "string", "Descrizione dello scostamento", "Perché il valore è sotto il target (D.Lgs. 150/2009, art. 10)."),
+    _campo("scostamento_azione_correttiva", "string", "Azione correttiva"),
+]
+
 CAMPI: dict[str, list[dict[str, Any]]] = {
     "prospettive": [
         _ANNO,
@@ -496,6 +536,7 @@ CAMPI: dict[str, list[dict[str, Any]]] = {
         _campo("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
         _STATO_CSV,
         _campo("nota", "string", "Nota del valore"),
+        *_CAMPI_SPIEGAZIONE,
     ],
     "rilevazioni": [
         _ANNO,
@@ -508,6 +549,7 @@ CAMPI: dict[str, list[dict[str, Any]]] = {
         _campo("denominatore", "number", "Denominatore", "Per un valore dato come rapporto."),
         _campo("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
         _campo("nota", "string", "Nota"),
+        *_CAMPI_SPIEGAZIONE,
     ],
 }
 
@@ -575,9 +617,16 @@ def _righe(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, li
                         "responsabile_nome": "; ".join(strutture.get(r, r) for r in a["responsabile"]),
                     }
                 )
+                righe["azioni"][-1].update(_piatto(a["scostamento"]))
                 for r in a["rilevazioni"]:
-                    righe["rilevazioni"].append({"anno": doc["anno"], "azione": a["codice"], **r})
+                    righe["rilevazioni"].append({"anno": doc["anno"], "azione": a["codice"], **r, **_piatto(r["scostamento"])})
     return righe
+
+
+def _piatto(scostamento: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The JSON's nested scostamento as three CSV columns."""
+    sc = scostamento or {}
+    return {f"scostamento_{k}": sc.get(k) for k in ("causa", "descrizione", "azione_correttiva")}
 
 
 def _csv_bytes(campi: list[dict[str, Any]], righe: Iterable[Mapping[str, Any]]) -> bytes:

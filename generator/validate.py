@@ -824,8 +824,9 @@ class _Checker:
                 self.warn(
                     m.pos.get("valore") or m.pos[""],
                     f"l'azione «{code}» è sotto il target (grado {_grado_testo(grado)}) ma lo scostamento non è motivato",
-                    f'scrivi il valore nella forma estesa con la causa: `"{code}": {{valore: …, scostamento: {{causa: interna, descrizione: "…"}}}}` '
-                    "(causa: esterna, interna o indicatore); nella Relazione comparirà «scostamento non motivato»",
+                    f'spiega lo scostamento scrivendo il valore nella forma estesa, ad esempio `"{code}": {{{_primo(azioni[code])}, '
+                    'scostamento: {causa: interna, descrizione: "…"}}` (causa: esterna, interna o indicatore); '
+                    "finché manca, la Relazione mostra «scostamento non motivato»",
                 )
             elif grado >= HUNDRED and m.scostamento is not None:
                 self.warn(
@@ -967,6 +968,11 @@ def _positions(doc: Document, loc: Loc, obj: BaseModel) -> dict[str, Pos]:
         if p is not None:
             out[name] = p
     return out
+
+
+def _primo(a: Azione) -> str:
+    """The first key of a value's mapping form for ``a`` (for hints)."""
+    return "esito: …, nota: \"…\"" if a.tipo == "qualitativo" else "valore: …"
 
 
 def _grado_testo(grado: Decimal) -> str:

@@ -258,6 +258,7 @@ def test_deadline_not_done_counts_as_a_history_row_with_null_value():
     assert a["rilevazioni"][0] == {
         "data": "2021-06-30", "tipo": "monitoraggio", "esempio": False, "valore": None,
         "numeratore": None, "denominatore": None, "grado": 0, "nota": None,
+        "fonte": None, "evidenza": None, "scostamento": None,
     }
 
 
@@ -450,7 +451,8 @@ def test_csv_is_rfc4180_with_crlf_and_quotes_doubled():
     assert testo.endswith("\r\n") and "\n" not in testo.replace("\r\n", "")
     assert '"giudizio ""parziale"", da rivedere"' in testo
     righe = list(csv.reader(io.StringIO(testo, newline="")))
-    assert ['giudizio "parziale", da rivedere'] == [r[-1] for r in righe if r[1] == "2.1.3" and r[2] == "2021-06-30"]
+    nota = righe[0].index("nota")
+    assert ['giudizio "parziale", da rivedere'] == [r[nota] for r in righe if r[1] == "2.1.3" and r[2] == "2021-06-30"]
 
 
 def test_csv_uses_the_decimal_point():

@@ -349,3 +349,83 @@ def test_a_project_inside_another_repository_reads_no_history():
     """The fixtures live inside this repository: its history is not theirs."""
     progetto = check_project(REPO / "tests" / "fixtures" / "progetto").progetto
     assert progetto is not None and progetto.cambi == {}
+
+
+# -- open data -----------------------------------------------------------------------
+
+
+def test_open_data_carries_fonte_evidenza_and_scostamento():
+    import csv
+    import json
+
+    from generator.opendata import export_files
+    from generator.validate import load_project
+
+    files = export_files(load_project(REPO / "tests" / "fixtures" / "progetto"))
+    doc = json.loads(files["opendata/2021/performance.json"])
+    azione = next(a for s in doc["obiettivi_strategici"] for o in s["obiettivi_operativi"] for a in o["azioni"] if a["codice"] == "1.1.2")
+    assert azione["fonte"] == "gestionale pratiche, estrazione del 10/01/2022"
+    assert azione["evidenza"] == "https://example.org/report-pratiche-2021.pdf"
+    assert azione["scostamento"]["causa"] == "interna"
+    assert azione["rilevazioni"][-1]["scostamento"] == azione["scostamento"]
+    righe = list(csv.DictReader(io.StringIO(files["opendata/2021/azioni.csv"].decode("utf-8"), newline="")))
+    riga = next(r for r in righe if r["codice"] == "1.1.2")
+    assert (riga["scostamento_causa"], riga["scostamento_azione_correttiva"]) == ("interna", "affiancamento di un secondo operatore")
+
+
+# -- the Relazione page -----------------------------------------------------------------
+
+
+def _pagina(root: Path) -> str:
+    from generator.render import pages
+
+    progetto = check_project(root).progetto
+    assert progetto is not None
+    return pages.render_site(progetto).pagine["relazione/2021/index.md"]
+
+
+def test_variazioni_section_shows_before_after_and_the_act(tmp_path):
+    root = _repo(tmp_path, 'variazioni:\n  - {data: 2021-02-20, atto: "Delibera di Giunta n. 20", descrizione: "target 1.1.1 a 4"}\n')
+    testo = _pagina(root)
+    assert "| 1 marzo 2021 | il target di «1.1.1» | 3 | 4 | Delibera di Giunta n. 20 |" in testo
+    assert "| 20 febbraio 2021 | Delibera di Giunta n. 20 | target 1.1.1 a 4 |" in testo
+
+
+def test_variazioni_section_shows_an_unrecorded_change_as_such(tmp_path):
+    assert "| 1 marzo 2021 | il target di «1.1.1» | 3 | 4 | nessuna variazione registrata |" in _pagina(_repo(tmp_path))
+
+
+def test_sections_come_in_the_law_s_order_as_h2_with_anchors(tmp_path):
+    heads = [line for line in _pagina(_progetto(tmp_path)).splitlines() if line.startswith("## ")]
+    assert heads == [
+        "## Presentazione e sintesi per i cittadini {#presentazione}",
+        "## Contesto {#contesto}",
+        "## Risultati {#risultati}",
+        "## Risorse, efficienza ed economicità {#risorse}",
+        "## Pari opportunità e bilancio di genere {#pari-opportunita}",
+        "## Processo di redazione {#processo}",
+        "## Allegato per l'OIV {#allegato-oiv}",
+    ]
+
+
+def test_sections_without_content_say_so(tmp_path):
+    testo = _pagina(_progetto(tmp_path))
+    for ancora in ("contesto", "risorse", "pari-opportunita", "processo"):
+        sezione = testo.split("{#" + ancora + "}", 1)[1].split("\n## ", 1)[0]
+        assert "*Sezione non ancora redatta.*" in sezione
+
+
+def test_state_is_at_the_top_of_the_page(tmp_path):
+    testo = _pagina(_progetto(tmp_path))
+    assert testo.index("**Bozza, non ancora validata dall'OIV**") < testo.index("## ")
+    validata = _pagina(_progetto(tmp_path / "v", **{"relazione/2021/relazione.yml": RELAZIONE}))
+    assert "**Validata dall'OIV il 28 giugno 2022**" in validata
+    assert "[documento di validazione dell'OIV](https://example.org/validazione.pdf)" in validata
+
+
+def test_unexplained_shortfall_in_a_consuntivo_is_shown_as_not_motivated(tmp_path):
+    testo = _pagina(_progetto(tmp_path, **{"measurements/2021-12-31.yml": CONSUNTIVO}))
+    assert "- 1.1.1 (60,0%): scostamento non motivato" in testo
+    assert "- 1.1.2 (0,0%): causa esterna: calo delle istanze" in testo
+    scostamenti = testo.split("{#scostamenti}", 1)[1].split("{#variazioni}", 1)[0]
+    assert "#### Cause esterne" in scostamenti and "#### Scostamenti non motivati" in scostamenti

@@ -28,10 +28,16 @@ REPO = Path(__file__).resolve().parent.parent
 SCHEMAS = REPO / "schemas"
 CORPUS = REPO / "tests" / "corpus"
 
-SHIPPED = sorted((REPO / "plan").glob("*.yml")) + sorted((REPO / "measurements").glob("*.yml"))
+SHIPPED = (
+    sorted((REPO / "plan").glob("*.yml"))
+    + sorted((REPO / "measurements").glob("*.yml"))
+    + sorted((REPO / "relazione").glob("*/relazione.yml"))
+)
 
 
 def kind_of(path: Path) -> str:
+    if path.name == "relazione.yml":
+        return "relazione"
     return "plan" if path.parent.name == "plan" else "measurement"
 
 
@@ -140,7 +146,7 @@ def test_shipped_yaml_files_name_their_schema_on_the_first_line():
         pytest.skip("no shipped plan/ or measurements/ YAML yet (being transcribed)")
     first_lines = {p.relative_to(REPO).as_posix(): p.read_text(encoding="utf-8").splitlines()[0] for p in SHIPPED}
     assert first_lines == {
-        p.relative_to(REPO).as_posix(): f"# yaml-language-server: $schema=../schemas/{kind_of(p)}.schema.json"
+        p.relative_to(REPO).as_posix(): f"# yaml-language-server: $schema={'../' * (len(p.relative_to(REPO).parts) - 1)}schemas/{kind_of(p)}.schema.json"
         for p in SHIPPED
     }
 

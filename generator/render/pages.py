@@ -743,7 +743,9 @@ class _Renderer:
 
     def relazione(self, a: Anno) -> None:
         path = urls.relazione(a.anno)
-        firma = self._firma_anno(path, a)
+        # The Relazione also reads its own folder (state, texts, resources)
+        # and the plan's changes from git: both are in its fingerprint.
+        firma = self.firma(path, sorted(self.frammenti(a).items()), self.progetto.relazione(a.anno), self.progetto.cambi.get(a.anno, ()))
         if self.riusa(path, firma):
             return
         p = Pagina(self, path)
@@ -751,6 +753,7 @@ class _Renderer:
         self.pagina(
             path, "relazione.md.j2", f"Relazione sulla Performance {a.anno}",
             p=p, firma=firma, anno=a.anno, a=a, grafici=grafici,
+            rel=sezioni_relazione(self.progetto, a, p),
         )
 
     def premi_pagine(self) -> None:
@@ -872,6 +875,152 @@ DESCRIZIONE_FILE = {
     "azioni.csv": "Una riga per azione: indicatore, target, soglie, valore, grado, responsabile.",
     "rilevazioni.csv": "Una riga per ogni valore misurato di ogni azione in ogni rilevazione.",
 }
+
+
+# --------------------------------------------------------------------------
+# Relazione: the sections the law asks for (D.Lgs. 150/2009 art. 10)
+# --------------------------------------------------------------------------
+
+#: The Relazione's sections, in the order of the Funzione Pubblica guidelines:
+#: (anchor, heading). Each is an h2 with this anchor (PDF bookmarks, links).
+SEZIONI_RELAZIONE = (
+    ("presentazione", "Presentazione e sintesi per i cittadini"),
+    ("contesto", "Contesto"),
+    ("risultati", "Risultati"),
+    ("risorse", "Risorse, efficienza ed economicità"),
+    ("pari-opportunita", "Pari opportunità e bilancio di genere"),
+    ("processo", "Processo di redazione"),
+    ("allegato-oiv", "Allegato per l'OIV"),
+)
+NON_REDATTA = "Sezione non ancora redatta."
+NON_MOTIVATO = "scostamento non motivato"
+#: Causes of a shortfall, in the Scostamenti section's order: (key, group heading, in a sentence).
+CAUSE = (
+    ("esterna", "Cause esterne", "causa esterna"),
+    ("interna", "Cause interne", "causa interna"),
+    ("indicatore", "Indicatore o target non adeguati", "indicatore o target non adeguato"),
+)
+CLASSI_SPESA = {"neutrale": "neutrale", "sensibile": "sensibile al genere", "diretta": "diretta a ridurre le disuguaglianze"}
+TOTALI_SPESA = {"neutrale": "neutrali", "sensibile": "sensibili al genere", "diretta": "dirette a ridurre le disuguaglianze"}
+
+
+def sotto_target(e: S.EsitoAzione) -> bool:
+    """Scored below 100: the contract's "shortfall" that needs a scostamento."""
+    return e.grado is not None and e.grado < 100
+
+
+def spiegazione(e: S.EsitoAzione, rilevazione: Rilevazione) -> str:
+    """Why an action is below target, in one line; "" when it is not below target.
+
+    "causa esterna: calo delle istanze …" when explained; in a consuntivo an
+    unexplained shortfall is "scostamento non motivato" (the contract's
+    words); in a monitoraggio an explanation is not yet required.
+    """
+    if not sotto_target(e):
+        return ""
+    sc = e.misura.scostamento if e.misura is not None else None
+    if sc is None:
+        return NON_MOTIVATO if rilevazione.tipo == "consuntivo" else "spiegazione non ancora richiesta (monitoraggio)"
+    testo = f"{dict((k, f) for k, _, f in CAUSE)[sc.causa]}: {sc.descrizione}"
+    if sc.azione_correttiva:
+        testo += f" — azione correttiva: {sc.azione_correttiva}"
+    return testo
+
+
+def _link_esterno(p: Pagina, testo: str, url: str) -> Md:
+    """A staff-given link (evidence, validation document): absolute as is,
+    relative from the site root; refused ones never get here (validate)."""
+    if "://" in url:
+        return Md(f"[{md(testo)}]({_url(url)})")
+    return p.link(testo, url.lstrip("/"))
+
+
+def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
+    """What the Relazione's sections show besides the score tables."""
+    from ..relazione import nota_stato, testo_stato, utilizzo
+    from .testo import markdown_sicuro
+
+    rel = progetto.relazione(a.anno)
+    r = a.ultima
+    ril = r.rilevazione if r is not None else None
+    strategici = {s.codice: s for s in r.strategici()} if r is not None else {}
+    scarti = [e for e in r.azioni()] if r is not None else []
+    scarti = [e for e in scarti if sotto_target(e)]
+    per_causa: list[tuple[str, list[S.EsitoAzione]]] = []
+    for chiave, titolo, _ in CAUSE:
+        gruppo = [e for e in scarti if e.misura is not None and e.misura.scostamento is not None and e.misura.scostamento.causa == chiave]
+        if gruppo:
+            per_causa.append((titolo, gruppo))
+    non_motivati = [e for e in scarti if e.misura is None or e.misura.scostamento is None]
+    risorse = [
+        {
+            "obiettivo": next((s for s in a.piano.obiettivi_strategici() if s.codice == x.obiettivo), None),
+            "risorsa": x,
+            "utilizzo": utilizzo(x),
+            "esito": strategici.get(x.obiettivo),
+        }
+        for x in rel.risorse
+    ]
+    tot_stanziato = sum((x.stanziato for x in rel.risorse), Decimal(0))
+    impiegati = [x.impiegato for x in rel.risorse if x.impiegato is not None]
+    tot_impiegato = sum(impiegati, Decimal(0)) if len(impiegati) == len(rel.risorse) else None
+    spese: dict[str, Decimal] = {}
+    if rel.genere is not None:
+        for sp in rel.genere.spese:
+            spese[sp.classificazione] = spese.get(sp.classificazione, Decimal(0)) + sp.importo
+    return {
+        "r": rel,
+        "sezioni": SEZIONI_RELAZIONE,
+        "h": [_titolo_ancora(nome, ancora) for ancora, nome in SEZIONI_RELAZIONE],
+        "titolo": _titolo_ancora,
+        "sotto": lambda s: [e for o in s.operativi for e in o.azioni if sotto_target(e)] if ril is not None else [],
+        "stato": testo_stato(rel),
+        "nota_stato": nota_stato(rel),
+        "validazione": _link_esterno(p, "documento di validazione dell'OIV", rel.validazione.documento) if rel.validazione else None,
+        "testi": {k: markdown_sicuro(v) for k, v in rel.testi.items()},
+        "non_redatta": NON_REDATTA,
+        "rilevazione": ril,
+        "scarti": scarti,
+        "per_causa": per_causa,
+        "non_motivati": non_motivati,
+        "spiegazione": (lambda e: spiegazione(e, ril)) if ril is not None else (lambda e: ""),
+        "raggiunti": sum(1 for s in strategici.values() if s.raggiunto),
+        "cambi": progetto.cambi.get(a.anno, ()),
+        "risorse": risorse,
+        "tot_stanziato": tot_stanziato,
+        "tot_impiegato": tot_impiegato,
+        "utilizzo_totale": tot_impiegato * 100 / tot_stanziato if tot_impiegato is not None and tot_stanziato else None,
+        "spese": [(TOTALI_SPESA[k], spese[k]) for k in CLASSI_SPESA if k in spese],
+        "tappe": _tappe(a, rel),
+        "classi_spesa": CLASSI_SPESA,
+        "evidenza": lambda e: _link_esterno(p, "documento", e.misura.evidenza) if e.misura is not None and e.misura.evidenza else Md("—"),
+        "valore_cambio": lambda c: fmt.valore(c.prima, c.tipo, c.unita) if c.prima is not None else "—",
+        "valore_cambio_dopo": lambda c: fmt.valore(c.dopo, c.tipo, c.unita) if c.dopo is not None else "—",
+        "nome_campo": _nome_campo,
+    }
+
+
+def _tappe(a: Anno, rel: Any) -> list[tuple[dt.date, str]]:
+    """The recorded steps of the year, by date: adoption, variazioni, measurements, approval."""
+    out: list[tuple[dt.date, str]] = []
+    if a.piano.adozione is not None:
+        out.append((a.piano.adozione.data, f"adozione del piano ({a.piano.adozione.atto})"))
+    out += [(v.data, f"variazione del piano ({v.atto})") for v in a.piano.variazioni]
+    out += [(x.rilevazione.data, TIPO_RILEVAZIONE[x.rilevazione.tipo]) for x in a.storico]
+    if rel.approvazione is not None:
+        out.append((rel.approvazione.data, f"approvazione della Relazione ({rel.approvazione.atto})"))
+    return sorted(out, key=lambda t: t[0])
+
+
+def _titolo_ancora(nome: str, ancora: str) -> Md:
+    """A heading's text with its fixed anchor: "Contesto {#contesto}" (attr_list)."""
+    return Md(f"{md(nome)} {{#{ancora}}}")
+
+
+def _nome_campo(c: Any) -> str:
+    from ..variazioni import nome_campo
+
+    return nome_campo(c)
 
 
 # --------------------------------------------------------------------------
