@@ -994,8 +994,8 @@ def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
         "tappe": _tappe(a, rel),
         "classi_spesa": CLASSI_SPESA,
         "evidenza": lambda e: _link_esterno(p, "documento", e.misura.evidenza) if e.misura is not None and e.misura.evidenza else Md("—"),
-        "valore_cambio": lambda c: fmt.valore(c.prima, c.tipo, c.unita) if c.prima is not None else "—",
-        "valore_cambio_dopo": lambda c: fmt.valore(c.dopo, c.tipo, c.unita) if c.dopo is not None else "—",
+        "valore_cambio": lambda c: pres.valore(c.prima, c.tipo, c.unita) if c.prima is not None else "—",
+        "valore_cambio_dopo": lambda c: pres.valore(c.dopo, c.tipo, c.unita) if c.dopo is not None else "—",
         "nome_campo": _nome_campo,
     }
 

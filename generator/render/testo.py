@@ -27,7 +27,7 @@ from urllib.parse import quote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .escape import Md, md
+from ..presentation import Md, md
 
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 # markdown-it refuses javascript:/vbscript:/file:/data: links itself; our rule is stricter.
