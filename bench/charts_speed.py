@@ -29,6 +29,14 @@ from pathlib import Path
 from generator.render import charts as c
 
 
+def _scored(rng: random.Random) -> tuple[Decimal | None, str]:
+    """A grado and the status word the scorer would give it (the action rule)."""
+    if rng.random() < 0.1:
+        return None, "non misurato"
+    grado = Decimal(rng.randint(0, 1000)) / 10
+    return grado, "raggiunto" if grado >= 100 else "parzialmente raggiunto" if grado > 0 else "non raggiunto"
+
+
 def bullet_specs(n: int, rng: random.Random) -> list[c.BulletSpec]:
     out = []
     for i in range(n):
@@ -38,21 +46,21 @@ def bullet_specs(n: int, rng: random.Random) -> list[c.BulletSpec]:
         if kind == 0:
             t = rng.randint(3, 500)
             soglie = c.Soglie(t, round(t * 0.8), round(t * 0.6))
-            out.append(c.BulletSpec(key, title, "numero", "crescente", rng.randint(0, 2 * t), soglie, rng.choice([None, "gg", "€"])))
+            out.append(c.BulletSpec(key, title, "numero", "crescente", rng.randint(0, 2 * t), soglie, *_scored(rng), rng.choice([None, "gg", "€"])))
         elif kind == 1:
             t = rng.randint(10, 40)
             soglie = c.Soglie(t, t + 2, t + 3)
-            out.append(c.BulletSpec(key, title, "numero", "decrescente", rng.randint(5, 50), soglie, "gg"))
+            out.append(c.BulletSpec(key, title, "numero", "decrescente", rng.randint(5, 50), soglie, *_scored(rng), "gg"))
         elif kind == 2:
             t = Decimal(rng.randint(10, 90))
-            out.append(c.BulletSpec(key, title, "percentuale", "crescente", Decimal(rng.randint(0, 1000)) / 10, c.Soglie(t, t - 5, t - 10), None))
+            out.append(c.BulletSpec(key, title, "percentuale", "crescente", Decimal(rng.randint(0, 1000)) / 10, c.Soglie(t, t - 5, t - 10), *_scored(rng)))
         elif kind == 3:
             base = dt.date(2021, 3, 31) + dt.timedelta(days=rng.randint(0, 200))
             soglie = c.Soglie(base, base + dt.timedelta(days=30), base + dt.timedelta(days=61))
             value = None if rng.random() < 0.2 else base + dt.timedelta(days=rng.randint(-40, 120))
-            out.append(c.BulletSpec(key, title, "data", "decrescente", value, soglie, None))
+            out.append(c.BulletSpec(key, title, "data", "decrescente", value, soglie, *_scored(rng)))
         else:
-            out.append(c.BulletSpec(key, title, "qualitativo", "crescente", rng.randint(0, 100), c.Soglie(100), None))
+            out.append(c.BulletSpec(key, title, "qualitativo", "crescente", rng.randint(0, 100), c.Soglie(100), *_scored(rng)))
     return out
 
 
@@ -60,7 +68,7 @@ def bar_specs(n: int, rng: random.Random) -> list[c.BarSpec]:
     out = []
     for i in range(n):
         items = tuple(
-            c.BarItem(f"{i}.{j}", f"Obiettivo operativo {j} dell'obiettivo {i}", None if rng.random() < 0.1 else Decimal(rng.randint(0, 1000)) / 10, rng.choice([10, 15, 25, 50]))
+            c.BarItem(f"{i}.{j}", f"Obiettivo operativo {j} dell'obiettivo {i}", *_scored(rng), rng.choice([10, 15, 25, 50]))
             for j in range(rng.randint(2, 8))
         )
         out.append(c.BarSpec(f"os-{i}", f"Obiettivo strategico {i}", items, target=80))
@@ -104,13 +112,14 @@ def main() -> None:
         cache = Path(tmp)
         for name, specs in kinds.items():
             cold = median_ms(c.render, specs)
-            c.render_all(specs, jobs=1, cache_dir=cache)
-            hit = median_ms(lambda s: c.render_all([s], jobs=1, cache_dir=cache), specs)
+            c.render_all(specs, cache_dir=cache)
+            hit = median_ms(lambda s: c.render_all([s], cache_dir=cache), specs)
             print(f"{name:6s} cold {cold:6.2f} ms/chart   cache hit {hit:6.3f} ms/chart   (median of {len(specs)})")
 
     everything = [s for specs in kinds.values() for s in specs]
     t0 = time.perf_counter()
-    c.render_all(everything, jobs=args.jobs)
+    with c.workers(args.jobs) as w:
+        c.render_all(everything, workers=w)
     wall = time.perf_counter() - t0
     print(f"batch render_all(jobs={args.jobs or 'cpu'}) no cache: {wall:.2f} s for {len(everything)} charts = {wall / len(everything) * 1000:.2f} ms/chart")
 

@@ -42,10 +42,13 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, ValidationFailed, format_text
 from .runtime import gc_di_rado
+
+if TYPE_CHECKING:
+    from .render.charts import Workers
 
 #: Where the staging docs folder lives, relative to the project root.
 STAGING = Path("build") / "docs"
@@ -175,19 +178,24 @@ def prepara(
     repo_url: str | None = None,
     jobs: int | None = None,
     out: IO[str] | None = None,
+    chart_workers: Workers | None = None,
 ) -> Preparato:
     """Steps 1–4: validate, score, render in memory, stage into ``build/docs``.
 
+    Charts are drawn by ``chart_workers`` (chart workers the caller opened),
+    else by ``jobs`` worker processes started here for the duration.
     Raises :class:`ValidationFailed` (every diagnostic, nothing written) or
     :class:`BuildError` (a generated page would replace a hand-written one).
     """
     from .render import charts
 
-    with charts.lavoratori(jobs):  # they load matplotlib on the idle core meanwhile
-        return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, jobs=jobs)
+    if chart_workers is not None:
+        return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=chart_workers)
+    with charts.workers(jobs) as w:  # they load matplotlib on the idle core meanwhile
+        return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=w)
 
 
-def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, jobs: int | None) -> Preparato:
+def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Preparato:
     from . import opendata, provenance, score, staging as stg
     from .premi import load_premi
     from .render import charts, pages
@@ -253,14 +261,22 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, jobs
         raise BuildError("\n".join(problemi))
     with _tempo(tempi, "grafici"):
         cache = root / CHART_CACHE
-        chiavi, disegnati = charts.disegna(sito.grafici.values(), cache, jobs=jobs, alt=sito.alt)
+        # Charts staged intact as a cache entry need not be re-read (see charts.cache).
+        in_staging = {
+            rel: v.contenuto.removeprefix(stg.GRAFICO)
+            for rel, v in prima.file.items()
+            if rel in sito.grafici and v.contenuto.startswith(stg.GRAFICO) and rel in intatti
+        }
+        voci_cache, disegnati = charts.ensure_cached(
+            sito.grafici.values(), cache, workers=workers, alt=sito.alt, staged=in_staging
+        )
     tutti = dict(mano)
     tutti.update(generati)
     with _tempo(tempi, "scrittura"):
         scritti, rimossi, voci = stg.sincronizza(
             staging,
             dict(sorted(tutti.items())),
-            {k: charts.cache_file(cache, chiavi[k]) for k in sorted(chiavi)},
+            {k: voci_cache[k] for k in sorted(voci_cache)},
             tenuti,
             prima,
         )
@@ -408,8 +424,8 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
 
     root = Path(root).resolve()
     # The chart workers start first: matplotlib loads while MkDocs' config loads too.
-    with charts.lavoratori(jobs):
-        pronto = _prepara_sito(root, strict=strict, jobs=jobs, err=err)
+    with charts.workers(jobs) as chart_workers:
+        pronto = _prepara_sito(root, strict=strict, jobs=jobs, err=err, chart_workers=chart_workers)
     if isinstance(pronto, int):
         return pronto
     prep, config = pronto
@@ -435,7 +451,9 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
     return 0
 
 
-def _prepara_sito(root: Path, *, strict: bool, jobs: int | None, err: IO[str]) -> tuple[Preparato, Any] | int:
+def _prepara_sito(
+    root: Path, *, strict: bool, jobs: int | None, err: IO[str], chart_workers: Workers
+) -> tuple[Preparato, Any] | int:
     """MkDocs' config, then steps 1–4 and the config pointed at the staging; or an exit code."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -461,6 +479,7 @@ def _prepara_sito(root: Path, *, strict: bool, jobs: int | None, err: IO[str]) -
             use_directory_urls=bool(config["use_directory_urls"]),
             repo_url=repo_url_di(config),
             jobs=jobs,
+            chart_workers=chart_workers,
         )
     except ValidationFailed as e:
         print_report(e.diagnostics, root, "text", err)

@@ -26,18 +26,23 @@ from mkdocs.exceptions import PluginError
 
 from . import build as B
 from .diagnostics import ValidationFailed
+from .render import charts
+from .render.charts import Workers
 
 __all__ = ["on_config", "on_startup"]
 
 log = logging.getLogger("mkdocs.hooks.performance")
 
-#: True under `mkdocs serve`: one process rebuilds again and again.
-_SERVE = False
+#: Under `mkdocs serve` (one process rebuilding again and again): where its
+#: charts are drawn. Rebuilds redraw a few charts: matplotlib loads once, in
+#: the background while MkDocs builds, and draws them in this process instead
+#: of fresh worker processes on every edit. None for one-shot builds.
+_SERVE_WORKERS: Workers | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _SERVE
-    _SERVE = command == "serve"
+    global _SERVE_WORKERS
+    _SERVE_WORKERS = charts.in_process(prewarm=True) if command == "serve" else None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -54,6 +59,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             root,
             use_directory_urls=bool(config["use_directory_urls"]),
             repo_url=B.repo_url_di(config),
+            chart_workers=_SERVE_WORKERS,
         )
     except ValidationFailed as e:
         from .validate import print_report
@@ -63,13 +69,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError("i dati non sono validi:\n" + buf.getvalue()) from None
     except B.BuildError as e:
         raise PluginError(str(e)) from None
-    if _SERVE:
-        # Rebuilds redraw a few charts: load matplotlib here once (in the
-        # background, while MkDocs builds) and draw them in this process,
-        # instead of starting fresh worker processes on every edit.
-        from .render import charts
-
-        charts.prewarm()
     hand_docs = str(Path(config["docs_dir"]).resolve())
     B.configura(config, prep)
     # Reproducible plain `mkdocs build` too: the sitemap's date is the data's.

@@ -471,19 +471,23 @@ def test_hook_does_nothing_when_the_build_already_prepared(tmp_path):
     assert not (root / "build").exists()
 
 
-def test_under_mkdocs_serve_the_hook_loads_matplotlib_once_for_the_rebuilds(tmp_path, monkeypatch):
+def test_under_mkdocs_serve_the_hook_draws_charts_in_its_own_process(tmp_path):
+    import multiprocessing
+
     from mkdocs.config import load_config
 
     from generator import mkdocs_hooks
-    from generator.render import charts
 
-    monkeypatch.setattr(charts, "_PREWARM", None)
-    monkeypatch.setattr(mkdocs_hooks, "_SERVE", False)
     root = progetto(tmp_path / "p", FIXTURES / "progetto")
     mkdocs_hooks.on_startup("serve", False)
-    mkdocs_hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
-    assert charts._PREWARM is not None  # the next rebuilds draw in this process
-    charts._join_prewarm()
+    try:
+        assert mkdocs_hooks._SERVE_WORKERS is not None and mkdocs_hooks._SERVE_WORKERS.processes == 0
+        mkdocs_hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
+        assert list((root / ".cache" / "charts").glob("*.svg"))  # drawn here, no worker processes
+        assert multiprocessing.active_children() == []
+    finally:
+        mkdocs_hooks.on_startup("build", False)
+    assert mkdocs_hooks._SERVE_WORKERS is None
 
 
 def test_commit_links_point_to_the_repository_github_actions_is_building():

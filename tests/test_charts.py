@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from generator.render import charts
+from generator.render.charts import canvas
 from generator.render.charts import (
     BarItem,
     BarSpec,
@@ -32,26 +34,29 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def percent_bullet(valore=Decimal("87.5"), key="azione-1.3.1-2021-12-31", titolo="Adesioni on line"):
-    return BulletSpec(key, titolo, "percentuale", "crescente", valore, Soglie(Decimal(80), Decimal(60), Decimal(40)), None)
+    grado, stato = (Decimal(100), "raggiunto") if valore is not None else (None, "non misurato")
+    return BulletSpec(key, titolo, "percentuale", "crescente", valore, Soglie(Decimal(80), Decimal(60), Decimal(40)), grado, stato)
 
 
 def payments_bullet():
     """Seed action 3.1.1: payment time in days, lower is better (26/28/29)."""
     return BulletSpec("azione-3.1.1-2021-12-31", "Indice di tempestività dei pagamenti", "numero", "decrescente",
-                      Decimal(27), Soglie(Decimal(26), Decimal(28), Decimal(29)), "gg")
+                      Decimal(27), Soglie(Decimal(26), Decimal(28), Decimal(29)), Decimal(80),
+                      "parzialmente raggiunto", "gg")
 
 
 def deadline_bullet(valore=dt.date(2021, 6, 10)):
     """Seed action 1.5.1: deadline maggio, soglie giugno / luglio."""
+    grado, stato = (Decimal(80), "parzialmente raggiunto") if valore is not None else (None, "non misurato")
     return BulletSpec("azione-1.5.1-2021-12-31", "Nuovo marchio Valtellina", "data", "decrescente", valore,
-                      Soglie(dt.date(2021, 5, 31), dt.date(2021, 6, 30), dt.date(2021, 7, 31)), None)
+                      Soglie(dt.date(2021, 5, 31), dt.date(2021, 6, 30), dt.date(2021, 7, 31)), grado, stato)
 
 
 def bar_spec():
     return BarSpec("os-1-2021-12-31", "Competitività del territorio", (
-        BarItem("1.1", "Capitale Umano", Decimal("87.5"), Decimal(10)),
-        BarItem("1.2", "Vocazioni territoriali", Decimal(100), Decimal(25)),
-        BarItem("1.6", "Coordinamento strategico territoriale", None, Decimal(10)),
+        BarItem("1.1", "Capitale Umano", Decimal("87.5"), "parzialmente raggiunto", Decimal(10)),
+        BarItem("1.2", "Vocazioni territoriali", Decimal(100), "raggiunto", Decimal(25)),
+        BarItem("1.6", "Coordinamento strategico territoriale", None, "non misurato", Decimal(10)),
     ), target=Decimal(80))
 
 
@@ -66,9 +71,10 @@ ALL_KINDS = {
     "bullet": percent_bullet,
     "bullet-decrescente": payments_bullet,
     "bullet-data": deadline_bullet,
-    "bullet-si_no": lambda: BulletSpec("azione-si", "Regolamento adottato", "si_no", "crescente", True, Soglie(True), None),
+    "bullet-si_no": lambda: BulletSpec("azione-si", "Regolamento adottato", "si_no", "crescente", True, Soglie(True),
+                                       Decimal(100), "raggiunto"),
     "bullet-qualitativo": lambda: BulletSpec("azione-5.1.1", "Puntualità delle pubblicazioni", "qualitativo", "crescente",
-                                             Decimal(80), Soglie(Decimal(100)), None),
+                                             Decimal(80), Soglie(Decimal(100)), Decimal(80), "parzialmente raggiunto"),
     "bar": bar_spec,
     "trend": trend_spec,
 }
@@ -152,7 +158,7 @@ def test_svg_has_no_auto_numbered_ids_that_clash_when_inlined():
 
 
 def test_rendering_logs_no_font_warnings(caplog):
-    charts._text_width.cache_clear()
+    canvas.text_width.cache_clear()
     with caplog.at_level(logging.WARNING):
         render(percent_bullet(key="fresh-font-lookups"))
     assert not [r for r in caplog.records if r.name.startswith("matplotlib")]
@@ -197,20 +203,19 @@ def test_si_no_bullet_writes_si_and_status():
     assert "raggiunto" in shown
 
 
-def test_qualitativo_esito_is_the_grado():
-    spec = ALL_KINDS["bullet-qualitativo"]()
-    assert charts.bullet_status(spec) == "parzialmente raggiunto"
-    assert "80%" in texts(render(spec))
+def test_qualitativo_esito_is_shown_on_a_plain_scale():
+    assert "80%" in texts(render(ALL_KINDS["bullet-qualitativo"]()))
 
 
-def test_given_grado_decides_the_status_word():
+def test_the_scorers_grado_and_status_are_shown_as_given():
     # With `lineare` the scorer gives 90 where the bands alone would say 80:
-    # the chart must follow the scorer, not re-derive the grade.
+    # the chart shows the scorer's numbers and words, it derives none.
     spec = BulletSpec("azione-lin", "Lineare", "percentuale", "crescente", Decimal(70),
-                      Soglie(Decimal(80), Decimal(60), Decimal(40)), None, grado=Decimal(90))
+                      Soglie(Decimal(80), Decimal(60), Decimal(40)), Decimal(90), "parzialmente raggiunto")
     shown = texts(render(spec))
     assert "parzialmente raggiunto" in shown
     assert "valore 70% · grado 90,0%" in shown
+    assert "Esito: parzialmente raggiunto." in alt_text(spec)
 
 
 def test_title_markup_is_escaped_and_svg_still_parses():
@@ -253,8 +258,8 @@ def test_bar_target_line_is_labelled():
 
 def test_bar_item_with_its_own_target_shows_the_scorers_status_word():
     spec = BarSpec("ente", "Obiettivi strategici", (
-        BarItem("1", "Competitività del territorio", Decimal("83.1"), target=Decimal(80), stato="raggiunto"),
-        BarItem("2", "Competitività delle imprese", Decimal(72), target=Decimal(80), stato="parzialmente raggiunto"),
+        BarItem("1", "Competitività del territorio", Decimal("83.1"), "raggiunto", target=Decimal(80)),
+        BarItem("2", "Competitività delle imprese", Decimal(72), "parzialmente raggiunto", target=Decimal(80)),
     ))
     shown = texts(render(spec))
     assert "raggiunto (target 80%)" in shown
@@ -319,81 +324,72 @@ def test_inline_svg_drops_the_xml_declaration():
 # -- cache and batches ------------------------------------------------------
 
 
-def test_cache_hit_returns_identical_bytes_without_matplotlib(tmp_path, monkeypatch):
+def test_cache_hit_returns_identical_bytes_and_draws_nothing(tmp_path):
     spec = percent_bullet()
-    first = render_all([spec], jobs=1, cache_dir=tmp_path)[spec.key]
-
-    def no_drawing(*args, **kwargs):
-        raise AssertionError("matplotlib called on a cache hit")
-
-    monkeypatch.setattr(charts, "_draw", no_drawing)
-    again = render_all([spec], jobs=1, cache_dir=tmp_path)[spec.key]
-    assert again == first
+    first = render_all([spec], cache_dir=tmp_path)[spec.key]
+    _, drawn = charts.ensure_cached([spec], tmp_path)
+    assert drawn == 0
+    assert render_all([spec], cache_dir=tmp_path)[spec.key] == first
 
 
 def test_changed_value_misses_the_cache(tmp_path):
-    render_all([percent_bullet()], jobs=1, cache_dir=tmp_path)
+    render_all([percent_bullet()], cache_dir=tmp_path)
     changed = percent_bullet(valore=Decimal(50))
-    chart = render_all([changed], jobs=1, cache_dir=tmp_path)[changed.key]
+    chart = render_all([changed], cache_dir=tmp_path)[changed.key]
     assert "50%" in texts(chart)
     assert len(list(tmp_path.glob("*.svg"))) == 2
 
 
+def test_cache_entry_is_named_by_key_and_content_digest(tmp_path):
+    spec = percent_bullet()
+    entries, _ = charts.ensure_cached([spec], tmp_path)
+    entry = entries[spec.key]
+    key, digest = entry.stem.split("-")
+    assert key == charts.cache_key(spec)
+    assert digest == hashlib.sha256(entry.read_bytes()).hexdigest()
+
+
 def test_cache_leaves_no_temporary_files(tmp_path):
-    render_all([percent_bullet(), bar_spec()], jobs=1, cache_dir=tmp_path)
+    render_all([percent_bullet(), bar_spec()], cache_dir=tmp_path)
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".svg", ".svg"]
     assert not list(tmp_path.glob(".tmp-*"))
 
 
-def test_render_all_in_a_process_pool_equals_in_process(monkeypatch):
-    monkeypatch.setattr(charts, "POOL_MIN", 2)  # force the pool on a small batch
+def test_render_all_in_worker_processes_equals_in_process():
     specs = [percent_bullet(key=f"azione-{i}", valore=Decimal(i * 7)) for i in range(8)] + [bar_spec(), trend_spec()]
-    assert render_all(specs, jobs=2) == render_all(specs, jobs=1)
+    with charts.workers(2) as w:
+        assert w.processes == 2
+        in_workers = render_all(specs, workers=w)
+    assert in_workers == render_all(specs)
 
 
 def test_render_all_keeps_input_order():
     specs = [trend_spec(), percent_bullet(), bar_spec()]
-    assert list(render_all(specs, jobs=1)) == [s.key for s in specs]
+    assert list(render_all(specs)) == [s.key for s in specs]
 
 
 def test_render_all_rejects_duplicate_keys():
     with pytest.raises(ValueError, match="duplicata"):
-        render_all([percent_bullet(), percent_bullet()], jobs=1)
+        render_all([percent_bullet(), percent_bullet()])
 
 
-def test_prewarm_thread_is_joined_before_drawing_and_changes_no_byte():
+def test_prewarming_in_process_changes_no_byte():
     specs = [percent_bullet(), bar_spec(), trend_spec()]
-    expected = {k: c.svg for k, c in render_all(specs, jobs=1).items()}
-    charts.prewarm()
-    got = render_all(specs, jobs=1)
-    assert charts._PREWARM is not None and not charts._PREWARM.is_alive()
-    assert {k: c.svg for k, c in got.items()} == expected
-
-
-def test_workers_started_early_draw_even_a_few_charts_and_change_no_byte(monkeypatch):
-    specs = [percent_bullet(), bar_spec(), trend_spec()]  # far below POOL_MIN
-    expected = {k: c.svg for k, c in render_all(specs, jobs=1).items()}
-    drawn_here: list[str] = []
-    real_draw = charts._draw
-    monkeypatch.setattr(charts, "_draw", lambda spec, alt: drawn_here.append(spec.key) or real_draw(spec, alt))
-    monkeypatch.setattr(charts, "_MPL", None)  # as in a fresh build process
-    monkeypatch.setattr(charts, "_PREWARM", None)
-    with charts.lavoratori(2):
-        assert charts._POOL is not None
-        got = render_all(specs, jobs=2)
-    assert drawn_here == []  # drawn in the worker processes: this process never drew
-    assert charts._POOL is None  # shut down with the build
+    expected = {k: c.svg for k, c in render_all(specs).items()}
+    got = render_all(specs, workers=charts.in_process(prewarm=True))
     assert {k: c.svg for k, c in got.items()} == expected
 
 
 def test_one_job_draws_in_process_without_workers():
-    with charts.lavoratori(1):
-        assert charts._POOL is None
-        assert render_all([percent_bullet()], jobs=1)
+    with charts.workers(1) as w:
+        assert w.processes == 0
+        assert render_all([percent_bullet()], workers=w)
 
 
-def test_a_process_that_already_loaded_matplotlib_starts_no_workers(monkeypatch):
-    charts._warm_up()  # as `mkdocs serve` does after its first build
-    with charts.lavoratori(2):
-        assert charts._POOL is None
-        assert render_all([percent_bullet()], jobs=2)
+def test_worker_processes_end_with_the_with_block():
+    import multiprocessing
+
+    with charts.workers(2) as w:
+        render_all([percent_bullet()], workers=w)
+        assert len(multiprocessing.active_children()) >= 2
+    assert multiprocessing.active_children() == []

@@ -285,6 +285,7 @@ def spec_azione(key: str, e: S.EsitoAzione) -> C.BulletSpec:
         soglie=_soglie(a),
         unita=a.unita,
         grado=e.grado,
+        stato=e.stato,
     )
 
 
@@ -292,7 +293,7 @@ def spec_operativo(key: str, e: S.EsitoOperativo) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"{e.codice} {e.obiettivo.titolo}: azioni",
-        items=tuple(C.BarItem(a.codice, a.azione.titolo, a.grado, peso=a.azione.peso) for a in e.azioni),
+        items=tuple(C.BarItem(a.codice, a.azione.titolo, a.grado, a.stato, peso=a.azione.peso) for a in e.azioni),
     )
 
 
@@ -300,7 +301,7 @@ def spec_strategico(key: str, e: S.EsitoStrategico) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"{e.codice} {e.obiettivo.titolo}: obiettivi operativi",
-        items=tuple(C.BarItem(o.codice, o.obiettivo.titolo, o.grado, peso=o.obiettivo.peso) for o in e.operativi),
+        items=tuple(C.BarItem(o.codice, o.obiettivo.titolo, o.grado, o.stato, peso=o.obiettivo.peso) for o in e.operativi),
         target=e.target,
     )
 
@@ -311,7 +312,7 @@ def spec_ente(key: str, r: S.Risultati) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"Obiettivi strategici, {descr_rilevazione(r.rilevazione)}",
-        items=tuple(C.BarItem(s.codice, s.obiettivo.titolo, s.grado, target=s.target, stato=s.stato) for s in r.strategici()),
+        items=tuple(C.BarItem(s.codice, s.obiettivo.titolo, s.grado, s.stato, target=s.target) for s in r.strategici()),
         target=comune,
     )
 
