@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -28,6 +29,7 @@ from generator.render.charts import (
     render,
     render_all,
 )
+from generator.render.charts.specs import STATUS_STYLES, status_style
 
 SVG = "{http://www.w3.org/2000/svg}"
 REPO = Path(__file__).resolve().parent.parent
@@ -223,7 +225,7 @@ def test_title_markup_is_escaped_and_svg_still_parses():
     chart = render(percent_bullet(titolo=title))
     assert b"<script" not in chart.svg
     assert b"&lt;script&gt;alert(1)&lt;/script&gt; &amp;" in chart.svg
-    assert title in texts(chart)  # parsed back to the original text
+    assert title in " ".join(texts(chart))  # parsed back to the original text (over two lines)
 
 
 def test_dollar_signs_in_title_are_not_mathtext():
@@ -393,3 +395,60 @@ def test_worker_processes_end_with_the_with_block():
         render_all([percent_bullet()], workers=w)
         assert len(multiprocessing.active_children()) >= 2
     assert multiprocessing.active_children() == []
+
+
+# -- status you can see, text you can read -----------------------------------
+
+#: The narrowest column a page shows a chart in: a 390 px phone minus the
+#: page's side padding (measured in Chromium on the built site).
+PHONE_COLUMN_PX = 358
+
+
+def fills(chart: Chart) -> list[str]:
+    return [m.lower() for m in re.findall(r"fill: (#[0-9a-fA-F]{6})", chart.svg.decode())]
+
+
+def contrast(a: str, b: str = "#ffffff") -> float:
+    def lum(h: str) -> float:
+        r, g, bl = (int(h[i : i + 2], 16) / 255 for i in (1, 3, 5))
+        f = lambda c: c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4  # noqa: E731
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(bl)
+
+    la, lb = lum(a), lum(b)
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+def three_statuses() -> BarSpec:
+    return BarSpec("ente", "Obiettivi strategici", (
+        BarItem("1", "Competitività", Decimal("83.1"), "raggiunto", target=Decimal(80)),
+        BarItem("2", "Imprese", Decimal(72), "parzialmente raggiunto", target=Decimal(80)),
+        BarItem("3", "Efficienza", Decimal(0), "non raggiunto", target=Decimal(90)),
+    ))
+
+
+def test_bars_are_coloured_by_the_scorers_status():
+    shown = fills(render(three_statuses()))
+    for stato in ("raggiunto", "parzialmente raggiunto", "non raggiunto"):
+        assert status_style(stato).colour in shown, stato
+
+
+def test_bar_chart_legend_names_each_status_shown_in_words():
+    shown = texts(render(three_statuses()))
+    assert shown[1:4] == ["raggiunto", "parzialmente raggiunto", "non raggiunto"]  # the legend, under the title
+    assert "parzialmente raggiunto (target 80%)" in shown  # and every bar's own line
+
+
+def test_status_colours_are_distinct_and_at_least_3_to_1_on_white():
+    colours = [s.colour for s in STATUS_STYLES.values()]
+    assert len(set(colours)) == len(colours)
+    assert len({s.shape for s in STATUS_STYLES.values()}) == len(colours)
+    assert min(contrast(c) for c in colours) >= 3.0
+
+
+@pytest.mark.parametrize("kind", sorted(ALL_KINDS))
+def test_chart_text_stays_at_least_11_px_in_a_phone_column(kind):
+    root = parse(render(ALL_KINDS[kind]()))
+    view_width = float(root.get("viewBox").split()[2])
+    sizes = [float(re.search(r"font-size: ([\d.]+)px", t.get("style")).group(1)) for t in root.iter(f"{SVG}text")]
+    assert min(sizes) * PHONE_COLUMN_PX / view_width >= 11
+    assert min(sizes) >= 11  # and at its natural size (desktop), larger still

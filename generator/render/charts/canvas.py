@@ -38,8 +38,11 @@ from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from .specs import clean
 
-WIDTH = 460.0  # pt (6.4 in); the page scales the SVG to its column
-MARGIN = 10.0
+#: Drawn for a phone's column: pages show a chart at least this many CSS px
+#: wide (390 px phone: ~358 px; desktop: its natural 320 pt = 427 px), so a
+#: text of N units is never under N CSS px. See draw.py's docstring.
+WIDTH = 320.0
+MARGIN = 8.0
 
 INK = "#1a1a1a"  # text: 17:1 on white
 INK_SOFT = "#404040"  # secondary text: 10:1 on white
@@ -48,9 +51,10 @@ GRID = "#d9d9d9"
 MARKER = "#000000"
 
 FONT_FAMILY = ["Titillium Web", "DejaVu Sans"]  # then the generic sans-serif
-TITLE_SIZE = 11.0
-TEXT_SIZE = 9.5
-SMALL_SIZE = 8.5
+#: Text sizes in units (= CSS px or more as shown): nothing under 11.
+TITLE_SIZE = 13.0
+TEXT_SIZE = 12.0
+SMALL_SIZE = 11.0
 
 #: DejaVu Sans capital height / size; a label's ``va`` shifts the baseline
 #: by this much (top: a whole cap height below y, centre: half of it).
@@ -294,11 +298,18 @@ class Sheet:
             artist.set_dashes(dashes)
         self.fig.add_artist(artist)
 
-    def polygon(self, points: Sequence[tuple[float, float]], color: str, zorder: float = 3, edge: str = "white") -> None:
+    def polygon(
+        self,
+        points: Sequence[tuple[float, float]],
+        color: str,
+        zorder: float = 3,
+        edge: str = "white",
+        linewidth: float = 0.8,
+    ) -> None:
         mpl = self.mpl
         self.fig.add_artist(mpl.Polygon(
             [(x, self.height - y) for x, y in points], closed=True, facecolor=color,
-            edgecolor=edge, linewidth=0.8, transform=mpl.identity, zorder=zorder,
+            edgecolor=edge, linewidth=linewidth if edge != "none" else 0, transform=mpl.identity, zorder=zorder,
         ))
 
     def svg(self, salt: str) -> bytes:

@@ -142,6 +142,34 @@ NON_RAGGIUNTO = "non raggiunto"
 NON_MISURATO = "non misurato"
 #: Not a status: what a deadline's missing value is called.
 NON_REALIZZATO = "non ancora realizzato"
+#: Every status, best first (legends list them in this order).
+STATI = (RAGGIUNTO, PARZIALE, NON_RAGGIUNTO, NON_MISURATO)
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a status is shown besides its word: a shape and a colour."""
+
+    shape: str  # check | half | cross | empty
+    colour: str
+
+
+#: The one place charts take a status's look from (until the site-wide
+#: presentation module names it for tables and cards too). Okabe–Ito
+#: colours, each at least 3:1 against white (WCAG 1.4.11, graphics):
+#: bluish green 3.4:1, blue 5.2:1, vermillion 3.9:1; the grey of "non
+#: misurato" 4.5:1. Told apart by shape and word too, never colour alone.
+STATUS_STYLES = {
+    RAGGIUNTO: StatusStyle("check", "#009e73"),
+    PARZIALE: StatusStyle("half", "#0072b2"),
+    NON_RAGGIUNTO: StatusStyle("cross", "#d55e00"),
+    NON_MISURATO: StatusStyle("empty", "#767676"),
+}
+
+
+def status_style(stato: str) -> StatusStyle:
+    """The shape and colour of a status word (an unknown word: as "non misurato")."""
+    return STATUS_STYLES.get(stato, STATUS_STYLES[NON_MISURATO])
 
 
 # --------------------------------------------------------------------------
