@@ -28,11 +28,11 @@ from importlib import metadata as _importlib_metadata
 from pathlib import Path
 
 from ...runtime import scrivi_atomico
-from .. import fmt
+from ... import presentation
 from .specs import Chart, ChartSpec, alt_text
 from .workers import Workers, in_process
 
-#: The modules whose code decides a chart's bytes (with fmt, and the libraries).
+#: The modules whose code decides a chart's bytes (with presentation, and the libraries).
 _DRAWING_MODULES = ("specs.py", "canvas.py", "draw.py")
 _ENTRY = re.compile(r"([0-9a-f]{64})-([0-9a-f]{64})\.svg")
 
@@ -42,7 +42,7 @@ def code_fingerprint() -> str:
     """What, besides the spec, decides the bytes: this code and its libraries."""
     h = hashlib.sha256()
     here = Path(__file__).parent
-    for module_file in (*(here / name for name in _DRAWING_MODULES), Path(fmt.__file__)):
+    for module_file in (*(here / name for name in _DRAWING_MODULES), Path(presentation.__file__)):
         h.update(module_file.read_bytes())
     for dist in ("matplotlib", "babel"):
         try:

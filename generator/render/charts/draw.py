@@ -4,10 +4,10 @@ Each takes a spec (:mod:`.specs`) and lays it out by hand on a
 :class:`.canvas.Sheet`; :func:`render` adds the text alternative.
 
 Status you can see, never colour alone: wherever a status is shown it is
-its word, its shape (a check, a half disc, a cross, an empty circle) and its
-colour together (:func:`.specs.status_style`: Okabe–Ito colours with at
-least 3:1 against white), and bar charts carry a legend. All text is
-near-black or dark grey on white (contrast > 7:1).
+its word, its shape and its colour together, as in the site's tables
+(:data:`generator.presentation.STATI`: Okabe–Ito fills, each with an
+outline of at least 3:1 against white), and bar charts carry a legend. All
+text is near-black or dark grey on white (contrast > 7:1).
 
 Legible at the width the page shows them: charts are drawn 320 units wide
 (``canvas.WIDTH``) with no text under 11 units, and pages show them at
@@ -39,9 +39,9 @@ from .canvas import (
     text_width,
     wrap,
 )
+from ...presentation import STATI
 from .specs import (
     NON_MISURATO,
-    STATI,
     BarSpec,
     BulletSpec,
     Chart,
@@ -90,22 +90,23 @@ def _title(spec: ChartSpec) -> list[str]:
 
 
 def _draw_shape(sheet: Sheet, x: float, y: float, stato: str, size: float) -> None:
-    """The status's shape in its colour, in a ``size`` square whose left edge is x, centred on y."""
-    style = status_style(stato)
+    """The status's shape (``forma``) in its colours, in a ``size`` square whose left edge is x, centred on y."""
+    look = status_style(stato)
     r = size / 2
     cx = x + r
-    if style.shape == "check":
-        sheet.line([x + 0.05 * size, x + 0.4 * size, x + size], [y, y + 0.35 * size, y - 0.4 * size],
-                   color=style.colour, width=2.4, zorder=5)
-    elif style.shape == "cross":
-        sheet.line([x + 0.1 * size, x + 0.9 * size], [y - 0.4 * size, y + 0.4 * size], color=style.colour, width=2.4, zorder=5)
-        sheet.line([x + 0.1 * size, x + 0.9 * size], [y + 0.4 * size, y - 0.4 * size], color=style.colour, width=2.4, zorder=5)
-    else:
+    if look.forma == "croce":
+        for y0, y1 in ((y - 0.4 * size, y + 0.4 * size), (y + 0.4 * size, y - 0.4 * size)):
+            sheet.line([x + 0.1 * size, x + 0.9 * size], [y0, y1], color=look.bordo, width=2.6, zorder=5)
+    elif look.forma == "triangolo":
+        sheet.polygon([(cx, y - 0.48 * size), (x + size, y + 0.42 * size), (x, y + 0.42 * size)], look.colore,
+                      zorder=5, edge=look.bordo, linewidth=1.2)
+    else:  # cerchio, mezzo, vuoto
         circle = [(cx + r * math.cos(2 * math.pi * i / 24), y + r * math.sin(2 * math.pi * i / 24)) for i in range(24)]
-        if style.shape == "half":
+        fill = look.colore if look.forma == "cerchio" else "white"
+        sheet.polygon(circle, fill, zorder=5, edge=look.bordo, linewidth=1.2)
+        if look.forma == "mezzo":
             half = [(cx, y - r), *[(cx - r * math.sin(math.pi * i / 12), y - r * math.cos(math.pi * i / 12)) for i in range(13)]]
-            sheet.polygon(half, style.colour, zorder=5, edge="none")
-        sheet.polygon(circle, "none", zorder=6, edge=style.colour, linewidth=1.6)
+            sheet.polygon(half, look.colore, zorder=6, edge=look.bordo, linewidth=1.2)
 
 
 def _draw_status(sheet: Sheet, y: float, stato: str, detail: str) -> float:
@@ -346,7 +347,8 @@ def _legend(sheet: Sheet | None, y: float, entries: Sequence[str], targets: Sequ
         if sheet is not None:
             if stato is not None:
                 if stato != NON_MISURATO:  # no bar to match: shape and word only
-                    sheet.rect(x, centre - _SWATCH / 2, _SWATCH, _SWATCH, status_style(stato).colour)
+                    look = status_style(stato)
+                    sheet.rect(x, centre - _SWATCH / 2, _SWATCH, _SWATCH, look.colore, edge=look.bordo)
                 _draw_shape(sheet, x + _SWATCH + 4, centre, stato, _SWATCH)
             else:
                 sheet.line([x + _SWATCH, x + _SWATCH], [centre - _SWATCH / 2 - 2, centre + _SWATCH / 2 + 2],
@@ -358,7 +360,7 @@ def _legend(sheet: Sheet | None, y: float, entries: Sequence[str], targets: Sequ
 
 def _draw_bars(spec: BarSpec, alt: str) -> bytes:
     title = _title(spec)
-    present = [s for s in STATI if any(item.stato == s for item in spec.items)]
+    present = [s for s in STATI if any(item.stato == s for item in spec.items)]  # best first
     present += sorted({item.stato for item in spec.items} - set(STATI))
     targets: list[tuple[str, bool]] = []
     if any(item.target is not None for item in spec.items):
@@ -402,7 +404,8 @@ def _draw_bars(spec: BarSpec, alt: str) -> bytes:
             sheet.text(_BAR_LEFT + 6, centre, NON_MISURATO, va="center_baseline", italic=True)
         else:
             x = xmap(item.grado)
-            sheet.rect(_BAR_LEFT, bar_top, x - _BAR_LEFT, _BAR_H, status_style(item.stato).colour, zorder=2)
+            look = status_style(item.stato)
+            sheet.rect(_BAR_LEFT, bar_top, x - _BAR_LEFT, _BAR_H, look.colore, zorder=2, edge=look.bordo)
             label = fmt_grado(item.grado)
             label_x = x + 5
             label_w = text_width(label, TEXT_SIZE, True)

@@ -7,6 +7,9 @@ place that knows the domain model. Grade and status come *from the scorer*
 (``esito.grado``, ``esito.stato``): charts never re-derive a status from
 thresholds, so a chart, its alt text and the table next to it always agree.
 
+Status words, shapes and colours are :mod:`generator.presentation`'s, as
+everywhere on the site; numbers and dates are formatted there too.
+
 Everything here is pure and cheap (no matplotlib): the pages compute alt
 texts for every chart, drawn or cached.
 """
@@ -23,7 +26,8 @@ from typing import Union
 
 from babel.dates import format_date
 
-from .. import fmt
+from ... import presentation
+from ...presentation import STATI, AspettoStato
 
 #: A KPI value: number or percentage points (Decimal/int/float), a deadline
 #: (date), yes/no (bool) — or None when there is no value.
@@ -142,38 +146,16 @@ NON_RAGGIUNTO = "non raggiunto"
 NON_MISURATO = "non misurato"
 #: Not a status: what a deadline's missing value is called.
 NON_REALIZZATO = "non ancora realizzato"
-#: Every status, best first (legends list them in this order).
-STATI = (RAGGIUNTO, PARZIALE, NON_RAGGIUNTO, NON_MISURATO)
 
 
-@dataclass(frozen=True)
-class StatusStyle:
-    """How a status is shown besides its word: a shape and a colour."""
-
-    shape: str  # check | half | cross | empty
-    colour: str
-
-
-#: The one place charts take a status's look from (until the site-wide
-#: presentation module names it for tables and cards too). Okabe–Ito
-#: colours, each at least 3:1 against white (WCAG 1.4.11, graphics):
-#: bluish green 3.4:1, blue 5.2:1, vermillion 3.9:1; the grey of "non
-#: misurato" 4.5:1. Told apart by shape and word too, never colour alone.
-STATUS_STYLES = {
-    RAGGIUNTO: StatusStyle("check", "#009e73"),
-    PARZIALE: StatusStyle("half", "#0072b2"),
-    NON_RAGGIUNTO: StatusStyle("cross", "#d55e00"),
-    NON_MISURATO: StatusStyle("empty", "#767676"),
-}
-
-
-def status_style(stato: str) -> StatusStyle:
-    """The shape and colour of a status word (an unknown word: as "non misurato")."""
-    return STATUS_STYLES.get(stato, STATUS_STYLES[NON_MISURATO])
+def status_style(stato: str) -> AspettoStato:
+    """How a status word is shown (word, shape, colours): :data:`generator.presentation.STATI`,
+    the same as in tables and cards. An unknown word is shown as "non misurato"."""
+    return STATI.get(stato, STATI[NON_MISURATO])
 
 
 # --------------------------------------------------------------------------
-# Italian formatting: the site's rules (generator.render.fmt), plus the
+# Italian formatting: the site's rules (generator.presentation), plus the
 # compact dates that fit a chart axis
 # --------------------------------------------------------------------------
 
@@ -187,17 +169,17 @@ def _dec(value: Numero) -> Decimal:
 
 def fmt_grado(value: Numero) -> str:
     """A computed grado: always one decimal, '87,5%' (site rule)."""
-    return fmt.grado(_dec(value))
+    return presentation.grado(_dec(value))
 
 
 def fmt_percent(value: Numero) -> str:
     """A written percentage (peso, target, axis tick): '50%', '12,5%'."""
-    return fmt.percentuale(_dec(value))
+    return presentation.percentuale(_dec(value))
 
 
 def fmt_date_short(value: dt.date, with_year: bool = True) -> str:
     """'30 giu 2021' or '30 giu': month names, short enough for an axis."""
-    return str(format_date(value, "d MMM y" if with_year else "d MMM", locale=fmt.LOCALE))
+    return str(format_date(value, "d MMM y" if with_year else "d MMM", locale=presentation.LOCALE))
 
 
 def fmt_value(value: Valore, tipo: str, unita: str | None, *, long: bool = False, with_year: bool = True) -> str:
@@ -205,10 +187,10 @@ def fmt_value(value: Valore, tipo: str, unita: str | None, *, long: bool = False
     if value is None:
         return "nessun valore"
     if isinstance(value, dt.date):
-        return fmt.data(value) if long else fmt_date_short(value, with_year)
+        return presentation.data(value) if long else fmt_date_short(value, with_year)
     if tipo == "si_no" or isinstance(value, bool):
-        return fmt.si_no(bool(value))
-    return fmt.valore(_dec(value), tipo, unita)
+        return presentation.si_no(bool(value))
+    return presentation.valore(_dec(value), tipo, unita)
 
 
 def thresholds(soglie: Soglie) -> list[tuple[Valore, int, str]]:
@@ -316,7 +298,7 @@ def _bar_alt(spec: BarSpec) -> str:
 
 
 def _trend_alt(spec: TrendSpec) -> str:
-    rows = [f"{fmt.data(p.data)}: {NON_MISURATO if p.grado is None else fmt_grado(p.grado)}" for p in spec.punti]
+    rows = [f"{presentation.data(p.data)}: {NON_MISURATO if p.grado is None else fmt_grado(p.grado)}" for p in spec.punti]
     text = f"Andamento del grado di raggiungimento, «{clean(spec.titolo)}»: " + ("; ".join(rows) or "nessuna rilevazione") + "."
     if spec.target is not None:
         text += f" Target {fmt_percent(spec.target)}."
