@@ -438,3 +438,28 @@ def test_chart_text_stays_at_least_11_px_in_a_phone_column(kind):
     sizes = [float(re.search(r"font-size: ([\d.]+)px", t.get("style")).group(1)) for t in root.iter(f"{SVG}text")]
     assert min(sizes) * PHONE_COLUMN_PX / view_width >= 11
     assert min(sizes) >= 11  # and at its natural size (desktop), larger still
+
+
+def test_a_damaged_cache_entry_is_a_miss_redrawn_and_replaced(tmp_path):
+    spec = percent_bullet()
+    entries, _ = charts.ensure_cached([spec], tmp_path)
+    good = entries[spec.key].read_bytes()
+    entries[spec.key].write_bytes(good[:100])  # truncated
+    again, drawn = charts.ensure_cached([spec], tmp_path)
+    assert drawn == 1
+    assert again[spec.key].read_bytes() == good
+    assert [p.name for p in tmp_path.iterdir()] == [again[spec.key].name]
+
+
+def test_an_entry_the_caller_has_staged_intact_is_not_reread(tmp_path):
+    # The build passes the entries its staging folder holds, unchanged since
+    # they were verified and linked; only those skip the check (a rebuild
+    # would otherwise re-read every chart of the site).
+    spec = percent_bullet()
+    entries, _ = charts.ensure_cached([spec], tmp_path)
+    entry = entries[spec.key]
+    entry.write_bytes(b"damaged after staging")
+    _, drawn = charts.ensure_cached([spec], tmp_path, staged={spec.key: entry.stem})
+    assert drawn == 0
+    _, drawn = charts.ensure_cached([spec], tmp_path)
+    assert drawn == 1
