@@ -33,16 +33,17 @@ __all__ = ["on_config", "on_startup"]
 
 log = logging.getLogger("mkdocs.hooks.performance")
 
-#: Under `mkdocs serve` (one process rebuilding again and again): where its
-#: charts are drawn. Rebuilds redraw a few charts: matplotlib loads once, in
-#: the background while MkDocs builds, and draws them in this process instead
-#: of fresh worker processes on every edit. None for one-shot builds.
-_SERVE_WORKERS: Workers | None = None
+class _Serve:
+    """Under `mkdocs serve` (one process rebuilding again and again): where its
+    charts are drawn. Rebuilds redraw a few charts: matplotlib loads once, in
+    the background while MkDocs builds, and draws them in this process instead
+    of fresh worker processes on every edit. None for one-shot builds."""
+
+    workers: Workers | None = None
 
 
 def on_startup(command: str, dirty: bool) -> None:
-    global _SERVE_WORKERS
-    _SERVE_WORKERS = charts.in_process(prewarm=True) if command == "serve" else None
+    _Serve.workers = charts.in_process(prewarm=True) if command == "serve" else None
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -59,7 +60,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             root,
             use_directory_urls=bool(config["use_directory_urls"]),
             repo_url=B.repo_url_di(config),
-            chart_workers=_SERVE_WORKERS,
+            chart_workers=_Serve.workers,
         )
     except ValidationFailed as e:
         from .validate import print_report

@@ -481,13 +481,13 @@ def test_under_mkdocs_serve_the_hook_draws_charts_in_its_own_process(tmp_path):
     root = progetto(tmp_path / "p", FIXTURES / "progetto")
     mkdocs_hooks.on_startup("serve", False)
     try:
-        assert mkdocs_hooks._SERVE_WORKERS is not None and mkdocs_hooks._SERVE_WORKERS.processes == 0
+        assert mkdocs_hooks._Serve.workers is not None and mkdocs_hooks._Serve.workers.processes == 0
         mkdocs_hooks.on_config(load_config(config_file=str(root / "mkdocs.yml")))
         assert list((root / ".cache" / "charts").glob("*.svg"))  # drawn here, no worker processes
         assert multiprocessing.active_children() == []
     finally:
         mkdocs_hooks.on_startup("build", False)
-    assert mkdocs_hooks._SERVE_WORKERS is None
+    assert mkdocs_hooks._Serve.workers is None
 
 
 def test_commit_links_point_to_the_repository_github_actions_is_building():

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from generator.presentation import STATI, contrasto
 from generator.render import charts
-from generator.render.charts import canvas
 from generator.render.charts import (
     BarItem,
     BarSpec,
@@ -26,10 +26,10 @@ from generator.render.charts import (
     TrendPoint,
     TrendSpec,
     alt_text,
+    canvas,
     render,
     render_all,
 )
-from generator.presentation import STATI, contrasto
 
 SVG = "{http://www.w3.org/2000/svg}"
 REPO = Path(__file__).resolve().parent.parent

@@ -27,8 +27,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from importlib import metadata as _importlib_metadata
 from pathlib import Path
 
-from ...runtime import scrivi_atomico
 from ... import presentation
+from ...runtime import scrivi_atomico
 from .specs import Chart, ChartSpec, alt_text
 from .workers import Workers, in_process
 
@@ -176,7 +176,7 @@ def ensure_cached(
             todo_keys.append(key)
         else:
             entries[spec.key] = entry
-    for (spec, _), key, chart in zip(todo, todo_keys, (workers or in_process()).draw(todo)):
+    for (spec, _), key, chart in zip(todo, todo_keys, (workers or in_process()).draw(todo), strict=True):
         entries[spec.key] = cache.write(key, chart.svg)
     return {spec.key: entries[spec.key] for spec in specs}, len(todo)
 
@@ -196,6 +196,6 @@ def render_all(
     _check_keys(specs)
     if cache_dir is None:
         drawn = (workers or in_process()).draw([(spec, None) for spec in specs])
-        return {spec.key: chart for spec, chart in zip(specs, drawn)}
+        return {spec.key: chart for spec, chart in zip(specs, drawn, strict=True)}
     entries, _ = ensure_cached(specs, Path(cache_dir), workers=workers)
     return {spec.key: Chart(key=spec.key, svg=entries[spec.key].read_bytes(), alt=alt_text(spec)) for spec in specs}

@@ -33,8 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
-from xml.sax.saxutils import escape as _xml_escape
-from xml.sax.saxutils import quoteattr as _xml_quoteattr
+from xml.sax.saxutils import escape as _xml_escape, quoteattr as _xml_quoteattr
 
 from .specs import clean
 
@@ -61,7 +60,6 @@ SMALL_SIZE = 11.0
 CAP_HEIGHT = 0.729
 _VA_SHIFT = {"top": 1.0, "center_baseline": 0.5, "center": 0.5, "baseline": 0.0}
 
-_MPL: SimpleNamespace | None = None
 _MPL_LOCK = threading.Lock()
 
 
@@ -72,43 +70,47 @@ def matplotlib_loaded() -> SimpleNamespace:
     cannot open windows and costs much less to import. Thread-safe: a
     warm-up thread may be loading it while the build asks for it.
     """
-    global _MPL
     with _MPL_LOCK:
-        if _MPL is None:
-            import matplotlib
-            from matplotlib.artist import Artist
-            from matplotlib.backends.backend_svg import FigureCanvasSVG
-            from matplotlib.figure import Figure
-            from matplotlib.font_manager import FontProperties, get_font
-            from matplotlib.ft2font import LoadFlags
-            from matplotlib.lines import Line2D
-            from matplotlib.patches import Polygon, Rectangle
-            from matplotlib.transforms import IdentityTransform
+        return _load_matplotlib()
 
-            # Set once per process rather than per chart (``rc_context`` saved
-            # and restored every rcParam on each chart: ~12% of its time). Only
-            # the hash salt changes per chart, see Sheet.svg. This package is
-            # the only matplotlib user of the generator's processes.
-            matplotlib.rcParams.update(_rc(""))
-            ttf = Path(matplotlib.get_data_path(), "fonts", "ttf")
-            _MPL = SimpleNamespace(
-                matplotlib=matplotlib,
-                Figure=Figure,
-                Canvas=FigureCanvasSVG,
-                FontProperties=FontProperties,
-                get_font=get_font,
-                Line2D=Line2D,
-                Polygon=Polygon,
-                Rectangle=Rectangle,
-                Label=_label_class(Artist),
-                no_hinting=LoadFlags.NO_HINTING,
-                identity=IdentityTransform(),
-                font_regular=str(ttf / "DejaVuSans.ttf"),
-                font_bold=str(ttf / "DejaVuSans-Bold.ttf"),
-                figures={},
-                props={},
-            )
-    return _MPL
+
+@functools.cache
+def _load_matplotlib() -> SimpleNamespace:
+    """The once-per-process import, inside a function on purpose: a cache hit,
+    an alt text or a failed validation never pays for matplotlib."""
+    import matplotlib
+    from matplotlib.artist import Artist
+    from matplotlib.backends.backend_svg import FigureCanvasSVG
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties, get_font
+    from matplotlib.ft2font import LoadFlags
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Polygon, Rectangle
+    from matplotlib.transforms import IdentityTransform
+
+    # Set once per process rather than per chart (``rc_context`` saved
+    # and restored every rcParam on each chart: ~12% of its time). Only
+    # the hash salt changes per chart, see Sheet.svg. This package is
+    # the only matplotlib user of the generator's processes.
+    matplotlib.rcParams.update(_rc(""))
+    ttf = Path(matplotlib.get_data_path(), "fonts", "ttf")
+    return SimpleNamespace(
+        matplotlib=matplotlib,
+        Figure=Figure,
+        Canvas=FigureCanvasSVG,
+        FontProperties=FontProperties,
+        get_font=get_font,
+        Line2D=Line2D,
+        Polygon=Polygon,
+        Rectangle=Rectangle,
+        Label=_label_class(Artist),
+        no_hinting=LoadFlags.NO_HINTING,
+        identity=IdentityTransform(),
+        font_regular=str(ttf / "DejaVuSans.ttf"),
+        font_bold=str(ttf / "DejaVuSans-Bold.ttf"),
+        figures={},
+        props={},
+    )
 
 
 def warm_up() -> None:
@@ -131,7 +133,7 @@ def _label_class(artist_base: type) -> type:
     ``get_rotation_mode``. Pinned matplotlib, and tests check the output.
     """
 
-    class Label(artist_base):  # type: ignore[misc, valid-type]
+    class Label(artist_base):  # type: ignore[misc]
         zorder = 3  # as matplotlib's Text: above patches and lines
 
         def __init__(self, x: float, baseline: float, text: str, prop: Any, color: str, ha: str) -> None:

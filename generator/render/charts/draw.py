@@ -22,6 +22,7 @@ import functools
 import math
 from collections.abc import Sequence
 
+from ...presentation import STATI
 from .canvas import (
     CAP_HEIGHT,
     GRID,
@@ -39,7 +40,6 @@ from .canvas import (
     text_width,
     wrap,
 )
-from ...presentation import STATI
 from .specs import (
     NON_MISURATO,
     BarSpec,
@@ -48,6 +48,7 @@ from .specs import (
     ChartSpec,
     Soglie,
     TrendSpec,
+    Valore,
     alt_text,
     bar_label,
     clean,
@@ -166,10 +167,7 @@ def _nice_pad(lo: float, hi: float, tipo: str) -> tuple[float, float]:
     """Domain around the data with room on both sides, never below zero
     for non-negative data and, for percentages, never past 100 needlessly."""
     span = hi - lo
-    if tipo == "data":
-        pad = max(span * 0.35, 20.0)
-    else:
-        pad = max(span * 0.35, abs(hi) * 0.15, 1.0)
+    pad = max(span * 0.35, 20.0) if tipo == "data" else max(span * 0.35, abs(hi) * 0.15, 1.0)
     new_lo, new_hi = lo - pad, hi + pad
     if lo >= 0 > new_lo:
         new_lo = 0.0
@@ -211,7 +209,7 @@ def _draw_bullet(spec: BulletSpec, alt: str) -> bytes:
     if spec.tipo == "si_no":
         lo, hi = 0.0, 2.0
         bands = [(0.0, 1.0, 0), (1.0, 2.0, 100)]
-        ticks: list[tuple[object, object, str]] = []
+        ticks: list[tuple[Valore, int | None, str]] = []
         marker = None if spec.valore is None else (1.5 if spec.valore else 0.5)
         note = ""
     else:
@@ -226,7 +224,7 @@ def _draw_bullet(spec: BulletSpec, alt: str) -> bytes:
         lo, hi = _nice_pad(min(values), max(values), spec.tipo)
         if spec.tipo == "qualitativo":
             # The esito is itself the grado: a plain 0–100 scale, no bands.
-            lo, hi = min(lo, 0.0), max(100.0, max(values))
+            lo, hi = min(lo, 0.0), max(100.0, *values)
             bands = [(lo, hi, -1)]
             named = {_as_float(v) for v, _, _ in ths}
             ticks = [*ths, *((v, None, "") for v in (0, 50, 100) if float(v) not in named)]
@@ -253,7 +251,7 @@ def _draw_bullet(spec: BulletSpec, alt: str) -> bytes:
     # Threshold labels: value on one line, name under it; stagger if crowded.
     # Thresholds of equal value share one label ("target / soglia 80%").
     names_at: dict[float, list[str]] = {}
-    values_at: dict[float, object] = {}
+    values_at: dict[float, Valore] = {}
     for value, _, name in ticks:
         shown = "scadenza" if (spec.tipo == "data" and name == "target") else name
         names_at.setdefault(_as_float(value), []).append(shown)
@@ -301,7 +299,7 @@ def _draw_bullet(spec: BulletSpec, alt: str) -> bytes:
 
     for _, x, _, _, _ in tick_labels:
         sheet.line([x, x], [band_top, band_top + band_h + 5], color=RULE, width=1.0)
-    for (centre, x, _, text, name), row in zip(tick_labels, rows):
+    for (centre, x, _, text, name), row in zip(tick_labels, rows, strict=True):
         y = band_top + band_h + 8 + row * row_h
         if row:
             sheet.line([x, x], [band_top + band_h + 5, y - 1], color=GRID, width=0.8)
@@ -383,7 +381,7 @@ def _draw_bars(spec: BarSpec, alt: str) -> bytes:
     _legend(sheet, top, present, targets)
 
     y0 = rows_top
-    for item, lines, row_h in zip(spec.items, layouts, row_heights):
+    for item, lines, row_h in zip(spec.items, layouts, row_heights, strict=True):
         y = y0
         for line in lines:
             sheet.text(MARGIN, y, line)
@@ -458,7 +456,7 @@ def _draw_trend(spec: TrendSpec, alt: str) -> bytes:
     def xmap(v: float) -> float:
         return _TREND_LEFT + (v - lo) / (hi - lo) * (_TREND_RIGHT - _TREND_LEFT)
 
-    placed = [(_clamp_centre(xmap(o), text_width(t, SMALL_SIZE)), text_width(t, SMALL_SIZE)) for o, (_, t) in zip(ords, labels)]
+    placed = [(_clamp_centre(xmap(o), text_width(t, SMALL_SIZE)), text_width(t, SMALL_SIZE)) for o, (_, t) in zip(ords, labels, strict=True)]
     rows = _place_labels(placed)
 
     # Status and detail: one line if they fit, else two (as _draw_status lays them out).
@@ -491,7 +489,7 @@ def _draw_trend(spec: TrendSpec, alt: str) -> bytes:
         sheet.line([_TREND_LEFT, _TREND_RIGHT], [y, y], color=GRID, width=0.8, zorder=0)
         sheet.text(_TREND_LEFT - 5, y, fmt_percent(tick), ha="right", va="center_baseline", size=SMALL_SIZE, color=INK_SOFT)
 
-    for (x, _), (p, text), row in zip(placed, labels, rows):
+    for (x, _), (p, text), row in zip(placed, labels, rows, strict=True):
         sheet.line([xmap(p.data.toordinal())] * 2, [plot_bottom, plot_bottom + 4], color=RULE)
         sheet.text(x, plot_bottom + 7 + row * (SMALL_SIZE * LINE_HEIGHT + 2), text, ha="center", size=SMALL_SIZE)
 

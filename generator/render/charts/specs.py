@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Union
 
 from babel.dates import format_date
 
@@ -31,8 +30,8 @@ from ...presentation import STATI, AspettoStato
 
 #: A KPI value: number or percentage points (Decimal/int/float), a deadline
 #: (date), yes/no (bool) — or None when there is no value.
-Valore = Union[float, int, Decimal, bool, dt.date, None]
-Numero = Union[float, int, Decimal]
+Valore = float | int | Decimal | bool | dt.date | None
+Numero = float | int | Decimal
 
 
 # --------------------------------------------------------------------------
@@ -117,7 +116,7 @@ class TrendSpec:
     stato: str | None = None
 
 
-ChartSpec = Union[BulletSpec, BarSpec, TrendSpec]
+ChartSpec = BulletSpec | BarSpec | TrendSpec
 
 
 @dataclass(frozen=True)
@@ -269,9 +268,9 @@ def _bullet_alt(spec: BulletSpec) -> str:
         bits = [f"esito {show(spec.valore)}"]
     else:
         bits = [f"valore {show(spec.valore)}"]
-    for value, _, name in thresholds(spec.soglie):
+    for threshold, _, name in thresholds(spec.soglie):
         label = "scadenza" if (spec.tipo == "data" and name == "target") else name
-        bits.append(f"{label} {show(value)}")
+        bits.append(f"{label} {show(threshold)}")
     sentence = f"Indicatore «{titolo}»: " + ", ".join(bits)
     if spec.tipo == "data":
         sentence += " (prima è meglio)"
