@@ -35,7 +35,7 @@ PIANO = "plan/2021.yml"
 def progetto(dest: Path) -> Path:
     """The shipped plan and measurements in a git repository of their own."""
     dest.mkdir(parents=True)
-    for name in ("plan", "measurements", "docs"):
+    for name in ("plan", "measurements", "docs", "relazione"):
         shutil.copytree(REPO / name, dest / name)
     git(dest, "init", "-q")
     git(dest, "add", "-A")
@@ -94,6 +94,9 @@ EDITS = {
     "unit name": (PIANO, sub(r"controller: Controller", "controller: Ufficio controllo di gestione")),
     "plan title": (PIANO, sub(r"^titolo: Piano della Performance 2021-2023", "titolo: Piano della Performance 2021–2023")),
     "line added above everything": (PIANO, lambda t: t.replace("\ntitolo:", "\n# nota di redazione\ntitolo:", 1)),
+    "relazione text": ("relazione/2021/contesto.md", sub(r"^\*Testo di esempio\.\*", "*Testo di esempio, rivisto.*")),
+    "relazione state": ("relazione/2021/relazione.yml", sub(r"^stato: bozza", 'stato: approvata\napprovazione: {data: 2022-06-20, atto: "Delibera n. 45"}')),
+    "scostamento": (CONSUNTIVO, sub(r"causa: esterna", "causa: interna")),
 }
 
 
