@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 # What `python -m generator build --root` needs from the repository.
-SITE_SOURCES = ("plan", "measurements", "premi", "docs", "overrides", "mkdocs.yml", "hooks.py")
+SITE_SOURCES = ("plan", "measurements", "premi", "relazione", "docs", "overrides", "mkdocs.yml", "hooks.py")
 
 
 @pytest.fixture(scope="session")
