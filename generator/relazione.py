@@ -109,6 +109,9 @@ def carica_relazioni(root: Path, piani: Mapping[int, Piano], add: Add) -> dict[i
     out: dict[int, Relazione] = {}
     for cartella in sorted(p for p in base.iterdir() if p.is_dir()):
         display = cartella.relative_to(root).as_posix()
+        if _fuori(root, cartella):
+            add(Diagnostic(Pos(display, 1, 1), "la cartella è un collegamento fuori dal repository: non viene letta", "sostituisci il collegamento con la cartella vera"))
+            continue
         if not (cartella.name.isdigit() and len(cartella.name) == 4):
             add(Diagnostic(Pos(display, 1, 1), f"la cartella «{display}» non è di un anno", f"le cartelle della Relazione si chiamano come l'anno, ad esempio `{CARTELLA}/2021/`", "avviso"))
             continue
@@ -142,11 +145,24 @@ def _anno(root: Path, cartella: Path, anno: int, piani: Mapping[int, Piano], add
     return None if errori[0] else rel
 
 
+def _fuori(root: Path, path: Path) -> bool:
+    """A link that leads outside the repository: never read (CONTRACTS: untrusted input)."""
+    try:
+        return not path.resolve().is_relative_to(root.resolve())
+    except OSError:
+        return True
+
+
 def _testi(root: Path, cartella: Path, add: Add) -> dict[str, str]:
     out: dict[str, str] = {}
     for path in sorted(p for p in cartella.iterdir() if p.is_file()):
         display = path.relative_to(root).as_posix()
-        if path.name == FILE_DATI or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        if _fuori(root, path):
+            add(Diagnostic(Pos(display, 1, 1), "il file è un collegamento a un file fuori dal repository: non viene letto", "sostituisci il collegamento con il file vero"))
+            continue
+        if path.name == FILE_DATI:
             continue
         if path.suffix in (".yml", ".yaml"):
             add(Diagnostic(Pos(display, 1, 1), f"file sconosciuto «{path.name}»: i dati della Relazione vanno in `{FILE_DATI}`", f"rinomina il file in `{FILE_DATI}`", "avviso"))

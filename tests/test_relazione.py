@@ -429,3 +429,14 @@ def test_unexplained_shortfall_in_a_consuntivo_is_shown_as_not_motivated(tmp_pat
     assert "- 1.1.2 (0,0%): causa esterna: calo delle istanze" in testo
     scostamenti = testo.split("{#scostamenti}", 1)[1].split("{#variazioni}", 1)[0]
     assert "#### Cause esterne" in scostamenti and "#### Scostamenti non motivati" in scostamenti
+
+
+def test_a_narrative_file_linking_outside_the_repository_is_not_read(tmp_path):
+    segreto = tmp_path / "segreto.md"
+    segreto.write_text("dati riservati\n", encoding="utf-8")
+    root = _progetto(tmp_path)
+    (root / "relazione" / "2021").mkdir(parents=True)
+    (root / "relazione" / "2021" / "contesto.md").symlink_to(segreto)
+    esito = check_project(root)
+    assert _at(esito.diagnostics, "fuori dal repository") == [("relazione/2021/contesto.md", 1, "errore")]
+    assert esito.progetto is None
