@@ -740,7 +740,10 @@ class _Renderer:
         )
 
     def relazioni(self) -> None:
-        self.pagina(urls.RELAZIONI, "relazioni.md.j2", "Relazione sulla Performance")
+        from ..relazione import testo_stato
+
+        stati = {anno: testo_stato(self.progetto.relazione(anno)) for anno in self.anni}
+        self.pagina(urls.RELAZIONI, "relazioni.md.j2", "Relazione sulla Performance", stati=stati)
 
     def relazione(self, a: Anno) -> None:
         path = urls.relazione(a.anno)
