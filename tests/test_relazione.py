@@ -10,6 +10,8 @@ import shutil
 from pathlib import Path
 
 import markdown
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import pytest
 
 
@@ -440,3 +442,35 @@ def test_a_narrative_file_linking_outside_the_repository_is_not_read(tmp_path):
     esito = check_project(root)
     assert _at(esito.diagnostics, "fuori dal repository") == [("relazione/2021/contesto.md", 1, "errore")]
     assert esito.progetto is None
+
+
+CONSENTITI = {"p", "strong", "em", "a", "ul", "ol", "li", "blockquote", "h3", "h4", "h5", "h6"}
+
+
+class _Tag(__import__("html.parser").parser.HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+ALFABETO = "ab <>&\"'[]()!*_#-=:|{}\\`\n.1/" + "javascript:data:https://x.y"
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list(ALFABETO) + ["javascript:", "<script>", "](", "{: ", "!!! ", "    ", "<div>", "http://e.org", "\n\n", "- ", "> ", "1. "]), max_size=60).map("".join))
+def test_any_staff_markdown_renders_only_allowed_tags_and_links(testo):
+    parser = _Tag()
+    parser.feed(_html(testo))
+    for tag, attrs in parser.tags:
+        assert tag in CONSENTITI, (tag, testo)
+        if tag == "a":
+            assert set(attrs) == {"href"}
+            href = attrs["href"] or ""
+            assert href.startswith(("http://", "https://")) or ":" not in href.split("/", 1)[0], href
+        elif tag.startswith("h"):
+            assert set(attrs) <= {"id"}
+        else:
+            assert attrs == {}, (tag, attrs)
