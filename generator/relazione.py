@@ -72,6 +72,14 @@ def testo_stato(rel: Relazione) -> str:
     return BOZZA
 
 
+def sotto_target(grado: Decimal | None) -> bool:
+    """The one rule for a shortfall that needs a scostamento: scored, below 100.
+
+    The validator warns on it (consuntivo), the Relazione explains it; both call this.
+    """
+    return grado is not None and grado < 100
+
+
 def nota_stato(rel: Relazione) -> str | None:
     """What the state still lacks, said next to it ("non ancora validata dall'OIV")."""
     if rel.stato == "approvata":
@@ -289,4 +297,4 @@ def utilizzo(r: Risorsa) -> Decimal | None:
     return r.impiegato * 100 / r.stanziato
 
 
-__all__ = ["BOZZA", "CARTELLA", "carica_relazioni", "nota_stato", "testo_stato", "utilizzo"]
+__all__ = ["BOZZA", "CARTELLA", "carica_relazioni", "nota_stato", "sotto_target", "testo_stato", "utilizzo"]

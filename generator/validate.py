@@ -816,11 +816,13 @@ class _Checker:
         "scostamento non motivato"; ``scostamento`` on an action that
         reached its target is a warning. Nothing here changes a score.
         """
+        from .relazione import sotto_target
+
         for code, m in ril.valori.items():
             grado = _score.grado_azione(azioni[code], m, piano.metodo, ril)
             if grado is None:
                 continue
-            if grado < HUNDRED and m.scostamento is None and ril.tipo == "consuntivo":
+            if sotto_target(grado) and m.scostamento is None and ril.tipo == "consuntivo":
                 self.warn(
                     m.pos.get("valore") or m.pos[""],
                     f"l'azione «{code}» è sotto il target (grado {_grado_testo(grado)}) ma lo scostamento non è motivato",
@@ -828,7 +830,7 @@ class _Checker:
                     'scostamento: {causa: interna, descrizione: "…"}}` (causa: esterna, interna o indicatore); '
                     "finché manca, la Relazione mostra «scostamento non motivato»",
                 )
-            elif grado >= HUNDRED and m.scostamento is not None:
+            elif not sotto_target(grado) and m.scostamento is not None:
                 self.warn(
                     m.scostamento.pos.get("") or m.pos[""],
                     f"l'azione «{code}» ha raggiunto il target: lo «scostamento» non serve",

@@ -910,7 +910,9 @@ TOTALI_SPESA = {"neutrale": "neutrali", "sensibile": "sensibili al genere", "dir
 
 def sotto_target(e: S.EsitoAzione) -> bool:
     """Scored below 100: the contract's "shortfall" that needs a scostamento."""
-    return e.grado is not None and e.grado < 100
+    from ..relazione import sotto_target as regola
+
+    return regola(e.grado)
 
 
 def spiegazione(e: S.EsitoAzione, rilevazione: Rilevazione) -> str:
