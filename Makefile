@@ -6,7 +6,7 @@ VENV    := .venv
 VPY     := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: site test setup system-deps serve bench clean
+.PHONY: site test check lint setup system-deps serve bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -31,7 +31,17 @@ system-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium; fi; }
 
-test: $(STAMP) node_modules/.package-lock.json system-deps
+# ruff (rule set in pyproject.toml) and mypy strict on generator/: zero findings.
+lint: $(STAMP)
+	$(VPY) -m ruff check .
+	$(VPY) -m mypy
+
+# The edit loop: lint, then every test but the browser, benchmark and
+# whole-site-build ones (markers `browser`, `bench`, `slow`). `make test` runs them all.
+check: lint node_modules/.package-lock.json
+	$(VPY) -m pytest -q -m "not browser and not bench and not slow"
+
+test: $(STAMP) node_modules/.package-lock.json system-deps lint
 	$(VPY) -m pytest
 
 bench: $(STAMP)

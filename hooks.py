@@ -1,1 +1,1 @@
-from generator.mkdocs_hooks import *  # noqa: F401,F403 - MkDocs hook (see generator/mkdocs_hooks.py)
+from generator.mkdocs_hooks import *  # noqa: F403 - MkDocs hook (see generator/mkdocs_hooks.py)

@@ -161,7 +161,7 @@ def run_child(root: Path, jobs: int | None) -> dict[str, Any]:
     cmd = [sys.executable, "-m", "bench.run", "--child", str(root)]
     if jobs is not None:
         cmd += ["--jobs", str(jobs)]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)  # exit code checked below
     if proc.returncode != 0:
         raise RuntimeError(f"benchmark child failed ({proc.returncode}):\n{proc.stderr[-4000:]}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
@@ -306,7 +306,7 @@ def _summarise_runs(runs: list[dict[str, Any]]) -> dict[str, Any]:
         "generator": _median(gens),
         "mkdocs": _median(mks),
         # The ratio is taken within each run (same machine state), then the median.
-        "ratio": _median([g / m for g, m in zip(gens, mks) if m > 0]),
+        "ratio": _median([g / m for g, m in zip(gens, mks, strict=True) if m > 0]),
         "wall": _median([r["wall"] for r in runs]),
         "import": _median([r["import"] for r in runs]),
         "peak_mb": max(max(r["maxrss_self_mb"], r["maxrss_children_mb"]) for r in runs),
@@ -369,7 +369,7 @@ def bench_scale(scale: int, repeat: int, work: Path, jobs: int | None, log) -> d
 
     cold_s = _summarise_runs(cold)
     incr_s = _summarise_runs(incr)
-    gen_pct = [100 * _gen_total(i["stages"]) / _gen_total(c["stages"]) for c, i in zip(cold, incr)]
+    gen_pct = [100 * _gen_total(i["stages"]) / _gen_total(c["stages"]) for c, i in zip(cold, incr, strict=True)]
     last = incr[-1]
     result = {
         "scale": scale,
@@ -733,7 +733,7 @@ def main(argv: list[str] | None = None) -> int:
     def log(msg: str) -> None:
         print(msg, file=sys.stderr, flush=True)
 
-    started = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")  # reported, never in generated data
+    started = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")  # reported, never in generated data
     work_ctx = contextlib.nullcontext(args.work) if args.work else tempfile.TemporaryDirectory(prefix="bench-")
     with work_ctx as w:
         work = Path(w)

@@ -319,7 +319,7 @@ def generate(root: Path, scale: int, repo: Path = REPO) -> Summary:
         for meas in seed_meas:
             m = _measurement_copy(meas, anno, copies, n_strategic, tipi)
             name = f"{m['data'].isoformat()}.yml"
-            text = dump(m, f"Rilevazione sintetica per i benchmark (bench/synth.py). DATI DI ESEMPIO.")
+            text = dump(m, "Rilevazione sintetica per i benchmark (bench/synth.py). DATI DI ESEMPIO.")
             (root / "measurements" / name).write_text(text, encoding="utf-8")
             measurements += 1
     return Summary(scale, len(layout(scale)), actions, measurements)

@@ -342,7 +342,7 @@ def repo_url_di(config: Any, env: Mapping[str, str] | None = None) -> str | None
     env = os.environ if env is None else env
     configured = config.get("repo_url") or (config.get("extra") or {}).get("repository")
     if configured:
-        return configured
+        return str(configured)
     server, repository = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY")
     return f"{server.rstrip('/')}/{repository}" if server and repository else None
 
@@ -356,7 +356,7 @@ def epoch_dati(aggiornato: dt.date | None) -> int:
     """SOURCE_DATE_EPOCH for the data: midnight UTC of the latest measurement (or 1970)."""
     if aggiornato is None:
         return 0
-    return int(dt.datetime(aggiornato.year, aggiornato.month, aggiornato.day, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(aggiornato.year, aggiornato.month, aggiornato.day, tzinfo=dt.UTC).timestamp())
 
 
 @contextlib.contextmanager
@@ -468,7 +468,7 @@ def _prepara_sito(
     try:
         with _mkdocs_log(err):
             # Without --strict, mkdocs.yml's own `strict:` decides.
-            config = load_config(config_file=str(config_file), **({"strict": True} if strict else {}))
+            config = load_config(config_file=str(config_file), strict=True) if strict else load_config(config_file=str(config_file))
     except MkDocsException as e:
         err.write(f"errore nella configurazione {config_file.name}: {e}\n")
         return 1

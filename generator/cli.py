@@ -30,7 +30,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return report_project(args.root, strict=args.strict, fmt=args.format, out=sys.stdout)
 
 
-def _add_validate(sub: argparse._SubParsersAction) -> None:
+def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "validate",
         help="controlla plan/ e measurements/ e segnala ogni errore con file:riga:colonna",
@@ -63,7 +63,7 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_schema(sub: argparse._SubParsersAction) -> None:
+def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "schema",
         help="rigenera gli JSON Schema usati dagli editor per completare e controllare i file YAML",
@@ -93,7 +93,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_export(sub: argparse._SubParsersAction) -> None:
+def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "export",
         help="scrive i dati aperti (JSON, CSV, Data Package) di ogni piano in DIR/opendata/<anno>/",
@@ -120,7 +120,7 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         return 2
 
 
-def _add_diff(sub: argparse._SubParsersAction) -> None:
+def _add_diff(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "diff",
         help="riassume in Markdown che cosa cambia tra due versioni: obiettivi, target, pesi, valori e gradi",
@@ -145,7 +145,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     return build(args.root, strict=args.strict, jobs=args.jobs)
 
 
-def _add_build(sub: argparse._SubParsersAction) -> None:
+def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "build",
         help="genera il sito: controlla i dati, calcola i risultati, scrive pagine, grafici e dati aperti, poi esegue MkDocs",
@@ -165,7 +165,7 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 
 #: Every sub-command registers itself here (name -> function adding its parser).
-COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [_add_validate, _add_schema, _add_export, _add_diff, _add_build]
+COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [_add_validate, _add_schema, _add_export, _add_diff, _add_build]
 
 
 def build_parser() -> argparse.ArgumentParser:

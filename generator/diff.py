@@ -19,7 +19,6 @@ YAML is escaped there (:func:`md`), as GitHub renders the summary.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import subprocess
@@ -32,8 +31,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from . import presentation as pres
-from . import score
+from . import presentation as pres, score
 from .diagnostics import format_text
 from .model import Azione, Misura, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione, Valore
 from .presentation import md_gfm
@@ -451,7 +449,9 @@ def _confronta_gradi(
         a, b = prima.get(chiave), dopo.get(chiave)
         if a is not None and b is not None and _same(a.grado, b.grado) and a.testo == b.testo:
             continue
-        etichetta = (b or a).etichetta  # type: ignore[union-attr]
+        riga = b if b is not None else a
+        assert riga is not None  # the key comes from one of the two
+        etichetta = riga.etichetta
         sez.gradi.append(Riga(etichetta, "grado", a.testo if a else "—", b.testo if b else "—"))
 
 
@@ -463,8 +463,9 @@ def confronta(base: Progetto, head: Progetto) -> Confronto:
     for anno in sorted(set(base.piani) | set(head.piani)):
         pb, ph = base.piani.get(anno), head.piani.get(anno)
         if pb is None:
+            assert ph is not None  # the year is in one of the two
             sez = Sezione(f"Piano {anno}")
-            c._aggiungi(sez, "piano+", Riga(f"Piano {anno} «{md(ph.titolo)}»", "aggiunto", "—", _riassunto_piano(ph)))  # type: ignore[union-attr]
+            c._aggiungi(sez, "piano+", Riga(f"Piano {anno} «{md(ph.titolo)}»", "aggiunto", "—", _riassunto_piano(ph)))
         elif ph is None:
             sez = Sezione(f"Piano {anno}")
             c._aggiungi(sez, "piano-", Riga(f"Piano {anno} «{md(pb.titolo)}»", "rimosso", _riassunto_piano(pb), "—"))
@@ -477,7 +478,9 @@ def confronta(base: Progetto, head: Progetto) -> Confronto:
     ril_h = {r.data: r for r in head.rilevazioni}
     for data in sorted(set(ril_b) | set(ril_h)):
         rb, rh = ril_b.get(data), ril_h.get(data)
-        sez = Sezione(_titolo_rilevazione(rh or rb))  # type: ignore[arg-type]
+        esistente = rh if rh is not None else rb
+        assert esistente is not None  # the date comes from one of the two
+        sez = Sezione(_titolo_rilevazione(esistente))
         if rb is None:
             assert rh is not None
             az = _azioni(head, rh)
@@ -657,9 +660,9 @@ def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
 
 
 __all__ = [
+    "NESSUNA_MODIFICA",
     "Confronto",
     "GitError",
-    "NESSUNA_MODIFICA",
     "Riga",
     "Sezione",
     "confronta",

@@ -33,7 +33,7 @@ TIPI: tuple[Tipo, ...] = ("numero", "percentuale", "data", "si_no", "qualitativo
 
 
 def _pos() -> Mapping[str, Pos]:
-    return field(default_factory=dict, compare=False, repr=False)  # type: ignore[return-value]
+    return field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -41,7 +41,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .model import Piano, Progetto, Rilevazione, Valore
+from .model import Misura, Piano, Progetto, Rilevazione, Valore
 from .score import STATI, Anno, EsitoAzione, valuta_progetto
 
 CARTELLA = "opendata"

@@ -177,4 +177,4 @@ def load_premi(root: Path) -> tuple[dict[int, Premi], list[Diagnostic]]:
     return dict(sorted(out.items())), diags
 
 
-__all__ = ["Categoria", "Premi", "PremiYaml", "load_premi", "Pos"]
+__all__ = ["Categoria", "Pos", "Premi", "PremiYaml", "load_premi"]

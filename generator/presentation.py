@@ -171,7 +171,7 @@ def percentuale_esatta(x: Decimal | int) -> str:
     """
     d = _dec(x)
     d = d.normalize() if d == d.to_integral_value() else d
-    decimali = max(0, -d.as_tuple().exponent)  # type: ignore[operator]
+    decimali = max(0, -d.as_tuple().exponent)  # type: ignore[operator]  # finite here: the exponent is an int
     pattern = "#,##0" + ("." + "#" * decimali if decimali else "")
     return _babel_decimal(str(d), pattern) + "%"
 
@@ -259,7 +259,7 @@ class Md(str):
 
     __slots__ = ()
 
-    def __add__(self, other: str) -> Md | str:  # type: ignore[override]
+    def __add__(self, other: str) -> Md | str:
         # Concatenating trusted with untrusted text must not launder it.
         if isinstance(other, Md):
             return Md(str.__add__(self, other))

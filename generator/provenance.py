@@ -150,7 +150,7 @@ def parse_porcelain(output: bytes) -> tuple[dict[int, str], dict[str, dict[str, 
 
 def _modifica(sha: str, headers: Mapping[str, str], repo_url: str | None) -> Modifica | None:
     try:
-        quando = dt.datetime.fromtimestamp(int(headers["committer-time"]), tz=dt.timezone.utc).date()
+        quando = dt.datetime.fromtimestamp(int(headers["committer-time"]), tz=dt.UTC).date()
     except (KeyError, ValueError, OverflowError, OSError):
         return None
     return Modifica(

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from fractions import Fraction
 from itertools import pairwise
-from typing import Literal
+from typing import Literal, TypeVar, overload
 
 from .model import (
     Azione,
@@ -63,6 +63,10 @@ STATI: tuple[Stato, ...] = ("raggiunto", "parzialmente raggiunto", "non raggiunt
 # --------------------------------------------------------------------------
 
 
+@overload
+def _decimale(x: Fraction) -> Decimal: ...
+@overload
+def _decimale(x: Fraction | None) -> Decimal | None: ...
 def _decimale(x: Fraction | None) -> Decimal | None:
     """Exact Decimal for a terminating fraction, else rounded at PRECISIONE digits."""
     if x is None:
@@ -197,7 +201,7 @@ class _ConStato:
 
     @property
     def stato(self) -> Stato:
-        return stato(self)  # type: ignore[arg-type]
+        return stato(self)  # type: ignore[arg-type]  # only the five Esito types inherit this mixin
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +273,9 @@ class EsitoProspettiva(_ConStato):
         return self.prospettiva.id
 
 
+_E = TypeVar("_E", bound=_ConStato)
+
+
 @dataclass(frozen=True, slots=True)
 class Risultati(_ConStato):
     """The whole plan scored on one rilevazione.
@@ -291,8 +298,10 @@ class Risultati(_ConStato):
         indice: dict[str, Esito] = {}
         for p in self.prospettive:
             indice["p:" + p.id] = p
-        for e in (*self.strategici(), *self.operativi(), *self.azioni()):
-            indice[e.codice] = e
+        figli: Iterator[EsitoStrategico | EsitoOperativo | EsitoAzione]
+        for figli in (self.strategici(), self.operativi(), self.azioni()):
+            for e in figli:
+                indice[e.codice] = e
         object.__setattr__(self, "_indice", indice)
 
     def strategici(self) -> Iterator[EsitoStrategico]:
@@ -307,7 +316,7 @@ class Risultati(_ConStato):
         for o in self.operativi():
             yield from o.azioni
 
-    def prospettiva(self, id: str) -> EsitoProspettiva:  # noqa: A002 - the plan's key is `id`
+    def prospettiva(self, id: str) -> EsitoProspettiva:
         return self._cerca("p:" + id, EsitoProspettiva, "prospettiva")
 
     def strategico(self, codice: str) -> EsitoStrategico:
@@ -319,7 +328,7 @@ class Risultati(_ConStato):
     def azione(self, codice: str) -> EsitoAzione:
         return self._cerca(codice, EsitoAzione, "azione")
 
-    def _cerca(self, chiave: str, tipo: type, cosa: str):
+    def _cerca(self, chiave: str, tipo: type[_E], cosa: str) -> _E:
         found = self._indice.get(chiave)
         if not isinstance(found, tipo):
             raise KeyError(f"{cosa} {chiave.removeprefix('p:')!r} non trovata nei risultati")
@@ -419,11 +428,11 @@ def _valuta_operativo(
 def _valuta_strategico(
     obiettivo: ObiettivoStrategico, piano: Piano, rilevazione: Rilevazione
 ) -> tuple[EsitoStrategico, Fraction | None, Fraction]:
-    esiti = []
+    esiti: list[EsitoOperativo] = []
     figli = []
     for o in obiettivo.obiettivi_operativi:
-        esito, g = _valuta_operativo(o, piano.metodo, rilevazione)
-        esiti.append(esito)
+        figlio, g = _valuta_operativo(o, piano.metodo, rilevazione)
+        esiti.append(figlio)
         figli.append((Fraction(o.peso), g))
     grado, copertura = _media_ponderata(figli)
     target = obiettivo.target.get(piano.anno)

@@ -268,9 +268,9 @@ def _open_quote(text: str, before_line: int) -> tuple[int, int] | None:
     try:
         for tok in YAML(typ="safe", pure=True).scan(io.StringIO(text)):
             style = getattr(tok, "style", None)
-            if style in ('"', "'") and tok.end_mark.line > tok.start_mark.line:
-                if tok.start_mark.line + 1 <= before_line:
-                    found = (tok.start_mark.line + 1, tok.start_mark.column + 1)
+            multiline = style in ('"', "'") and tok.end_mark.line > tok.start_mark.line
+            if multiline and tok.start_mark.line + 1 <= before_line:
+                found = (tok.start_mark.line + 1, tok.start_mark.column + 1)
             if tok.start_mark.line + 1 > before_line:
                 break
     except MarkedYAMLError:
@@ -346,15 +346,14 @@ def _syntax_diagnostic(err: MarkedYAMLError, display: str, text: str) -> Diagnos
         if colon < 0 and src.rstrip().endswith(":"):
             colon = len(src.rstrip()) - 1
         prev = _previous_content(lines, line)
-        if colon >= 0 and colon + 1 == col:
-            if prev is not None and _indent(src) > _key_col(lines[prev - 1]):
-                key = src.strip().split(":")[0]
-                return diag(
-                    line,
-                    first,
-                    f"rientro non valido: «{key}» ha più spazi davanti del campo alla riga {prev}",
-                    f"allinea «{key}:» agli altri campi dello stesso gruppo (stesso numero di spazi)",
-                )
+        if colon >= 0 and colon + 1 == col and prev is not None and _indent(src) > _key_col(lines[prev - 1]):
+            key = src.strip().split(":")[0]
+            return diag(
+                line,
+                first,
+                f"rientro non valido: «{key}» ha più spazi davanti del campo alla riga {prev}",
+                f"allinea «{key}:» agli altri campi dello stesso gruppo (stesso numero di spazi)",
+            )
         return diag(
             line,
             col,
@@ -443,10 +442,11 @@ class _Builder:
             if isinstance(node, MappingNode):
                 return self._mapping(node, loc)
             return [self.build(child, loc + (i,)) for i, child in enumerate(node.value)]
+        assert isinstance(node, ScalarNode)  # the composer makes only these three kinds
         return self._scalar(node, loc)
 
     def _bad_tag(self, node: Node) -> None:
-        tag = node.tag
+        tag = node.tag or ""
         shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
         self.errors.append(
             Diagnostic(
@@ -498,7 +498,7 @@ class _Builder:
             self._bad_tag(node)
             return text
         style = node.style
-        if style == '"' or style == "'":
+        if style in {'"', "'"}:
             self.quoted.add(loc)
             return text
         if style or tag == _TAG + "str":  # block texts (| and >) and !!str

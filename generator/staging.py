@@ -23,6 +23,7 @@ one means a full build, never a wrong one. Deleting ``build/`` forces that.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -166,7 +167,7 @@ def sincronizza(
     for rel, data in nuovi.items():
         target = staging / rel
         contenuto = digest(data)
-        voce = _gia_presente(target, contenuto, prima.file.get(rel), lambda: data)
+        voce = _gia_presente(target, contenuto, prima.file.get(rel), functools.partial(bytes, data))  # bytes(b) is b: no copy
         if voce is None:
             scrivi_atomico(target, data)
             voce = _voce(target, contenuto)

@@ -20,7 +20,8 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import difflib
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -28,10 +29,8 @@ from typing import IO, Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema as S
+from . import schema as S, score as _score
 from .diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
-from . import score as _score
-from .presentation import percentuale_esatta
 from .model import (
     Atto,
     Azione,
@@ -45,12 +44,12 @@ from .model import (
     Scostamento,
     Valore,
     Variazione,
+    Verso,
 )
+from .presentation import percentuale_esatta
 from .source import Document, Loc, SourceError, load
 
-MESI = (
-    "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre"
-).split()
+MESI = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
 HUNDRED = Decimal(100)
 
 
@@ -85,7 +84,7 @@ def load_project(root: Path, strict: bool = False) -> Progetto:
     return esito.progetto
 
 
-def line_reader(root: Path):
+def line_reader(root: Path) -> Callable[[str, int], str | None]:
     """A cached ``(file, line) -> text`` reader for quoting source lines."""
     cache: dict[str, list[str]] = {}
 
@@ -168,9 +167,9 @@ def interpret(tipo: str, raw: Any, anno: int, campo: str, deadline_names: bool =
         if isinstance(raw, dt.date):
             return raw
         if deadline_names and isinstance(raw, str):
-            value = month_deadline(raw, anno)
-            if value is not None:
-                return value
+            deadline = month_deadline(raw, anno)
+            if deadline is not None:
+                return deadline
         if not deadline_names:
             return Problema(
                 f"«{campo}» deve essere una data AAAA-MM-GG, trovato {found}",
@@ -664,7 +663,10 @@ class _Checker:
 
     def _azione(self, doc: Document, y: S.PianoYaml, a: S.AzioneYaml, loc: Loc, parent: str, seen: dict[str, Pos]) -> Azione:
         self._code(doc, loc, a.codice, parent, "un'azione", seen)
-        P = lambda name: doc.pos(loc + (name,))  # noqa: E731
+
+        def P(name: str) -> Pos:
+            return doc.pos(loc + (name,))
+
         values: dict[str, Valore | None] = {}
         for name in ("target", "soglia_80", "soglia_60"):
             raw = getattr(a, name)
@@ -723,14 +725,14 @@ class _Checker:
             pos=_positions(doc, loc, a),
         )
 
-    def _verso(self, doc: Document, loc: Loc, a: S.AzioneYaml, values: dict[str, Valore | None]) -> str:
+    def _verso(self, doc: Document, loc: Loc, a: S.AzioneYaml, values: dict[str, Valore | None]) -> Verso:
         """Resolve the KPI direction: explicit, revealed by the thresholds, or default."""
         chain = [(n, values[n]) for n in ("target", "soglia_80", "soglia_60") if values[n] is not None and not isinstance(values[n], bool)]
         up = down = False
-        for (n1, v1), (n2, v2) in zip(chain, chain[1:]):
-            if v1 > v2:  # type: ignore[operator]
+        for (_n1, v1), (_n2, v2) in itertools.pairwise(chain):
+            if v1 > v2:  # type: ignore[operator]  # one action's values share its tipo: all numbers or all dates
                 up = True
-            elif v1 < v2:  # type: ignore[operator]
+            elif v1 < v2:  # type: ignore[operator]  # as above
                 down = True
         pos = doc.pos(loc + ("soglia_80",)) if a.soglia_80 is not None else doc.pos(loc + ("soglia_60",))
         written = ", ".join(f"{n} {S.describe(getattr(a, n))}" for n, _ in chain)
@@ -747,7 +749,7 @@ class _Checker:
             elif up:
                 self.error(pos, f"per una scadenza le soglie devono essere date successive al target, prima è meglio ({written})", "scrivi nel target la data più vicina e nelle soglie date più lontane")
             return "decrescente"
-        inferred = "decrescente" if down else "crescente" if up else None
+        inferred: Verso | None = "decrescente" if down else "crescente" if up else None
         if a.verso and inferred and a.verso != inferred:
             meaning = "più basso è meglio" if inferred == "decrescente" else "più alto è meglio"
             order = "target ≥ soglia_80 ≥ soglia_60" if a.verso == "crescente" else "target ≤ soglia_80 ≤ soglia_60"
@@ -858,7 +860,10 @@ class _Checker:
     def _misura_valore(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int) -> Misura | None:
         detail = raw if isinstance(raw, S.MisuraYaml) else S.MisuraYaml(valore=raw) if raw is not None else S.MisuraYaml()
         vloc = loc + ("valore",) if isinstance(raw, S.MisuraYaml) else loc
-        P = lambda name: doc.pos(loc + (name,))  # noqa: E731
+
+        def P(name: str) -> Pos:
+            return doc.pos(loc + (name,))
+
         pos = _positions(doc, loc, detail) if isinstance(raw, S.MisuraYaml) else {"": doc.pos(loc), "valore": doc.pos(loc)}
         ok = True
         if a.tipo == "qualitativo":

@@ -79,7 +79,7 @@ def _versioni(root: Path, rel: str) -> Iterator[tuple[str, dt.date, str]]:
     for riga in log.decode("ascii", "replace").splitlines():
         sha, _, quando = riga.partition(" ")
         try:
-            data = dt.datetime.fromtimestamp(int(quando), tz=dt.timezone.utc).date()
+            data = dt.datetime.fromtimestamp(int(quando), tz=dt.UTC).date()
         except (ValueError, OverflowError, OSError):
             continue
         blob = _git(root, "show", f"{sha}:./{rel}")

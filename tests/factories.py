@@ -102,7 +102,7 @@ def strategico(
     )
 
 
-def prospettiva(id: str = "p1", strategici: Iterable[ObiettivoStrategico] = ()) -> Prospettiva:  # noqa: A002
+def prospettiva(id: str = "p1", strategici: Iterable[ObiettivoStrategico] = ()) -> Prospettiva:
     strategici = tuple(strategici) or (strategico(prospettiva=id),)
     return Prospettiva(id=id, nome=f"Prospettiva {id}", obiettivi_strategici=strategici)
 

@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from gitrepo import git, write
+
 from generator.cli import main
 from generator.diff import md
 

@@ -18,11 +18,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
-from generator import build as B
-from generator import staging as stg
+from generator import build as B, staging as stg
 from tests.gitrepo import git
 
 pytestmark = pytest.mark.slow

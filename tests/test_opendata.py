@@ -22,10 +22,10 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
+import factories as f
 import jsonschema
 import pytest
 
-import factories as f
 from generator.cli import main
 from generator.model import Misura, Progetto, Rilevazione
 from generator.opendata import (
@@ -452,7 +452,7 @@ def test_csv_is_rfc4180_with_crlf_and_quotes_doubled():
     assert '"giudizio ""parziale"", da rivedere"' in testo
     righe = list(csv.reader(io.StringIO(testo, newline="")))
     nota = righe[0].index("nota")
-    assert ['giudizio "parziale", da rivedere'] == [r[nota] for r in righe if r[1] == "2.1.3" and r[2] == "2021-06-30"]
+    assert [r[nota] for r in righe if r[1] == "2.1.3" and r[2] == "2021-06-30"] == ['giudizio "parziale", da rivedere']
 
 
 def test_csv_uses_the_decimal_point():

@@ -21,8 +21,7 @@ from pathlib import Path
 import jinja2
 import markdown
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from generator import opendata
 from generator.diagnostics import Pos

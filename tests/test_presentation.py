@@ -8,8 +8,11 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, strategies as st
 
-from generator import presentation as fmt
+from generator import diff, presentation as fmt
+from generator.model import Azione, Misura
+from generator.render import pages
 
 NBSP = "\u00a0"
 
@@ -123,12 +126,6 @@ def test_misura_of_a_deadline_not_met_yet():
 # One formatter: the site and the pull-request summary print the same strings
 # --------------------------------------------------------------------------
 
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-from generator import diff  # noqa: E402
-from generator.model import Azione, Misura  # noqa: E402
-from generator.render import pages  # noqa: E402
 
 
 def _filtro_sito(nome: str):

@@ -8,8 +8,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from gitrepo import git, write
+
 from generator import provenance
 from generator.diagnostics import Pos
 from generator.provenance import collect, commit_url
@@ -151,7 +151,7 @@ def test_one_git_process_per_yaml_file(repo, monkeypatch):
 
 
 def test_shallow_clone_gives_no_provenance_to_the_cut_commit(repo, tmp_path):
-    root, _, second = repo
+    root, _, _second = repo
     clone = tmp_path / "clone"
     git(tmp_path, "clone", "-q", "--depth", "1", root.as_uri(), str(clone))
     progetto = load_project(clone)

@@ -10,14 +10,12 @@ import shutil
 from pathlib import Path
 
 import markdown
-from hypothesis import given, settings
-from hypothesis import strategies as st
 import pytest
+from hypothesis import given, settings, strategies as st
 
-
+from generator import relazione as R
 from generator.diagnostics import Diagnostic
 from generator.model import Relazione
-from generator import relazione as R
 from generator.render.testo import link_non_sicuri, markdown_sicuro
 from generator.validate import check_project, report_project
 
@@ -183,8 +181,9 @@ def test_relazione_yml_reaches_the_model_with_its_state_words(tmp_path):
 
 
 def test_approvata_state_names_act_and_date():
-    from generator.model import Atto
     import datetime as dt
+
+    from generator.model import Atto
 
     rel = Relazione(2021, stato="approvata", approvazione=Atto(dt.date(2022, 6, 20), "Delibera di Giunta n. 45"))
     assert R.testo_stato(rel) == "Approvata dalla Giunta (Delibera di Giunta n. 45, 20 giugno 2022)"

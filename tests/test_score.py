@@ -9,9 +9,9 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import factories as f
 import pytest
 
-import factories as f
 from generator.score import (
     STATI,
     EsitoAzione,
@@ -171,7 +171,7 @@ def test_action_without_a_value_is_not_scored():
 def test_missing_value_for_a_non_deadline_kpi_is_rejected():
     a = f.azione(**NUMERO)
     ril = f.rilevazione("2021-12-31", {a.codice: None})
-    with pytest.raises(ValueError, match="1.1.1"):
+    with pytest.raises(ValueError, match=r"1\.1\.1"):
         grado_azione(a, ril.valori[a.codice], "fasce", ril)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 import factories as f
+from hypothesis import given, settings, strategies as st
+
 from generator.score import grado_azione, valuta
 
 METODI = st.sampled_from(["fasce", "lineare"])

@@ -16,13 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
+from test_validate_corpus import CORPUS, REPO, run_validate
 
 from generator import validate
 from generator.diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
 from generator.model import Progetto
-from test_validate_corpus import CORPUS, REPO, run_validate
 
 VALID = CORPUS / "_valid"
 

@@ -21,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -308,7 +307,7 @@ def test_pre_commit_config_is_valid():
 
 def test_pre_commit_hook_validates_only_when_plan_or_measurements_change():
     config = _load(PRE_COMMIT_CONFIG)
-    [hook] = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]]
+    [hook] = [h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"] if h["id"] == "valida-piano"]
     assert hook["entry"] == "python -m generator validate"
     assert hook["pass_filenames"] is False
     files = re.compile(hook["files"])
@@ -316,3 +315,12 @@ def test_pre_commit_hook_validates_only_when_plan_or_measurements_change():
     assert files.search("measurements/2021-06-30.yml")
     assert not files.search("docs/index.md")
     assert not files.search("generator/plan/x.yml")
+
+
+def test_pre_commit_runs_ruff_and_mypy_on_python_changes():
+    config = _load(PRE_COMMIT_CONFIG)
+    hooks = {h["id"]: h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]}
+    assert hooks["ruff"]["entry"] == "python -m ruff check"
+    assert hooks["mypy"]["entry"] == "python -m mypy"
+    assert hooks["ruff"]["types"] == hooks["mypy"]["types"] == ["python"]
+    assert hooks["mypy"]["pass_filenames"] is False  # mypy checks generator/ as a whole (pyproject.toml)

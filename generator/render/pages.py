@@ -23,7 +23,6 @@ import hashlib
 import html
 import importlib.metadata
 import json
-import posixpath
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -33,12 +32,10 @@ from urllib.parse import quote
 
 import jinja2
 
-from .. import score as S
+from .. import presentation as pres, score as S
 from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
-from . import charts as C
-from .. import presentation as pres
-from . import urls
 from ..presentation import Md, attr, finalize, html_text, md, md_block
+from . import charts as C, urls
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -394,10 +391,7 @@ class Pagina:
         if prov is None:
             return Md("")
         posizioni = getattr(oggetto, "pos", {}) or {}
-        if campo == "*":
-            m = prov.recente(posizioni.values())
-        else:
-            m = prov.get(posizioni.get(campo) or posizioni.get(""))
+        m = prov.recente(posizioni.values()) if campo == "*" else prov.get(posizioni.get(campo) or posizioni.get(""))
         if m is None:
             return Md("")
         commit = f"commit {md(m.short)}"
@@ -506,8 +500,9 @@ class _Renderer:
     # -- writing -----------------------------------------------------------
 
     def aggiornato(self, anno: int | None = None) -> dt.date | None:
-        if anno is not None and anno in self.anni and self.anni[anno].ultima is not None:
-            return self.anni[anno].ultima.rilevazione.data
+        ultima = self.anni[anno].ultima if anno is not None and anno in self.anni else None
+        if ultima is not None:
+            return ultima.rilevazione.data
         return self.sito.aggiornato
 
     def pagina(
@@ -1157,4 +1152,4 @@ def render_site(
     return r.run()
 
 
-__all__ = ["Anno", "Impronta", "PERFORMANCE", "SEZIONI", "Sito", "anni", "codice", "frammenti_anno", "render_site"]
+__all__ = ["PERFORMANCE", "SEZIONI", "Anno", "Impronta", "Sito", "anni", "codice", "frammenti_anno", "render_site"]

@@ -79,7 +79,7 @@ def relazione(anno: int) -> str:
     return f"relazione/{_segment(anno)}/index.md"
 
 
-def struttura(id: str) -> str:  # noqa: A002 - the plan's key
+def struttura(id: str) -> str:
     return f"strutture/{_segment(id)}.md"
 
 

@@ -249,7 +249,7 @@ class SiteInspector:
     def close(self) -> None:
         self._page.close()
 
-    def __enter__(self) -> "SiteInspector":
+    def __enter__(self) -> SiteInspector:
         return self
 
     def __exit__(self, *exc_info) -> None:

@@ -49,6 +49,7 @@ def build_frame_site(root: Path, pages: dict[str, str], esempio: bool = False) -
     site = root / "site"
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+        check=False,  # the exit code is checked below, with the output
         capture_output=True,
         text=True,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "true"},

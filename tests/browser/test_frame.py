@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from frame_site import build_frame_site
 
 BANNER_TEXT = (

@@ -8,7 +8,6 @@ defect must be reported on its page, while a clean variant reports nothing.
 from __future__ import annotations
 
 import pytest
-
 from browser_harness import first_page_matching, inspect_site, site_pages, take_screenshot
 from frame_site import build_frame_site
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 import pytest
-
 from browser_harness import first_page_matching, format_problems, inspect_site, take_screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
