@@ -411,7 +411,7 @@ def _build_gc_policy():  # type: ignore[no-untyped-def]
     """The garbage-collector setting the build runs under (a context manager), if it has one."""
     from generator import runtime
 
-    return getattr(runtime, "gc_di_rado", contextlib.nullcontext)
+    return getattr(runtime, "rare_gc", contextlib.nullcontext)
 
 
 def micro_load_validate(scale: int, repeat: int, work: Path) -> dict[str, Any]:

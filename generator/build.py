@@ -45,7 +45,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING, Any
 
 from .diagnostics import Diagnostic, ValidationFailed, format_text
-from .runtime import gc_di_rado
+from .runtime import rare_gc
 
 if TYPE_CHECKING:
     from .render.charts import Workers
@@ -206,8 +206,8 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
     with _tempo(tempi, "caricamento"):
         mano = _handwritten(root / "docs")
         prov = provenance.collect(root, repo_url, cache_dir=root / BLAME_CACHE)
-        prima = stg.carica(root / MANIFESTO)
-        intatti = stg.intatti(staging, prima)
+        prima = stg.load_manifest(root / MANIFESTO)
+        intact_files = stg.intact_files(staging, prima)
     with _tempo(tempi, "validazione"):
         esito = check_project(root)
         diags = list(esito.diagnostics)
@@ -233,7 +233,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         for a in sorted(progetto.piani):
             prefisso = f"{opendata.CARTELLA}/{a}/"
             vecchi = [rel for rel in prima.file if rel.startswith(prefisso)]
-            if a in noti and vecchi and all(rel in intatti for rel in vecchi):
+            if a in noti and vecchi and all(rel in intact_files for rel in vecchi):
                 od.update({rel: (staging / rel).read_bytes() for rel in vecchi})  # the downloads page lists them
                 tenuti.update(vecchi)
             else:
@@ -243,7 +243,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         precedenti = {
             path: pages.Impronta(firma, grafici)
             for path, (firma, grafici) in prima.pagine.items()
-            if path in intatti and all(g in intatti for g in grafici)
+            if path in intact_files and all(g in intact_files for g in grafici)
         }
         sito = pages.render_site(
             progetto, anni, premi=premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
@@ -263,9 +263,9 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         cache = root / CHART_CACHE
         # Charts staged intact as a cache entry need not be re-read (see charts.cache).
         in_staging = {
-            rel: v.contenuto.removeprefix(stg.GRAFICO)
+            rel: v.content.removeprefix(stg.CHART_PREFIX)
             for rel, v in prima.file.items()
-            if rel in sito.grafici and v.contenuto.startswith(stg.GRAFICO) and rel in intatti
+            if rel in sito.grafici and v.content.startswith(stg.CHART_PREFIX) and rel in intact_files
         }
         voci_cache, disegnati = charts.ensure_cached(
             sito.grafici.values(), cache, workers=workers, alt=sito.alt, staged=in_staging
@@ -273,16 +273,16 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
     tutti = dict(mano)
     tutti.update(generati)
     with _tempo(tempi, "scrittura"):
-        scritti, rimossi, voci = stg.sincronizza(
+        scritti, rimossi, voci = stg.sync(
             staging,
             dict(sorted(tutti.items())),
             {k: voci_cache[k] for k in sorted(voci_cache)},
             tenuti,
             prima,
         )
-        stg.salva(
+        stg.save_manifest(
             root / MANIFESTO,
-            stg.Manifesto(
+            stg.Manifest(
                 file=voci,
                 pagine={p: (i.firma, i.grafici) for p, i in sorted(sito.firme.items()) if i.firma is not None},
                 anni={a: {"firma": firme_anni[a], "frammenti": sito.frammenti.get(a, {})} for a in sorted(firme_anni)},
@@ -412,7 +412,7 @@ def build(
     err: IO[str] = sys.stderr,
 ) -> int:
     """``python -m generator build``: the whole pipeline; returns the exit code."""
-    with gc_di_rado():
+    with rare_gc():
         return _build(root, strict=strict, jobs=jobs, out=out, err=err)
 
 

@@ -182,9 +182,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .runtime import gc_di_rado
+    from .runtime import rare_gc
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    with gc_di_rado():
+    with rare_gc():
         return handler(args)

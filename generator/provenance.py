@@ -37,7 +37,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .diagnostics import Pos
-from .runtime import scrivi_atomico
+from .runtime import write_atomic
 
 #: Folders whose YAML files are blamed (see the data contract).
 CARTELLE = ("plan", "measurements")
@@ -207,7 +207,7 @@ def _blame(root: Path, rel: str, storie: Mapping[str, str] | None, cache_dir: Pa
             pass
     proc = _git(root, "blame", "--porcelain", "-w", "--", rel)
     if cached is not None and proc is not None and proc.returncode == 0:
-        scrivi_atomico(cached, proc.stdout)
+        write_atomic(cached, proc.stdout)
     return proc
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 
-def scrivi_atomico(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` through a temp file and :func:`os.replace`.
 
     A reader (MkDocs' watcher, a concurrent build reading a cache) sees the
@@ -31,7 +31,7 @@ def scrivi_atomico(target: Path, data: bytes) -> None:
 
 
 @contextlib.contextmanager
-def gc_di_rado() -> Iterator[None]:
+def rare_gc() -> Iterator[None]:
     """Run CPython's cyclic garbage collector rarely while a command runs.
 
     A build allocates millions of long-lived objects (YAML nodes, the model,

@@ -33,26 +33,26 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .runtime import scrivi_atomico
+from .runtime import write_atomic
 
 #: Bump when the manifest's meaning changes: an older one is then ignored.
-FORMATO = 1
-GRAFICO = "grafico:"
+FORMAT = 1
+CHART_PREFIX = "grafico:"
 
 
 @dataclass(frozen=True, slots=True)
-class Voce:
+class Entry:
     """One staged file as the build last left it."""
 
     size: int
     mtime_ns: int
     ino: int
-    contenuto: str  # sha256 hex of the bytes, or GRAFICO + chart cache key
+    content: str  # sha256 hex of the bytes, or CHART_PREFIX + chart cache key
 
 
 @dataclass
-class Manifesto:
-    file: dict[str, Voce] = field(default_factory=dict)
+class Manifest:
+    file: dict[str, Entry] = field(default_factory=dict)
     #: page path -> (fingerprint, chart paths)
     pagine: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
     #: plan year -> {"firma": input files' fingerprint, "frammenti": {...}}
@@ -63,38 +63,38 @@ def digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def carica(path: Path) -> Manifesto:
+def load_manifest(path: Path) -> Manifest:
     """The manifest at ``path``; an empty one if it is missing or unreadable."""
     try:
         raw = json.loads(Path(path).read_bytes())
-        if raw.get("formato") != FORMATO:
-            return Manifesto()
-        return Manifesto(
-            file={rel: Voce(*v) for rel, v in raw["file"].items()},
+        if raw.get("formato") != FORMAT:
+            return Manifest()
+        return Manifest(
+            file={rel: Entry(*v) for rel, v in raw["file"].items()},
             pagine={p: (v[0], tuple(v[1])) for p, v in raw["pagine"].items()},
             anni={int(a): v for a, v in raw["anni"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Manifesto()
+        return Manifest()
 
 
-def salva(path: Path, m: Manifesto) -> None:
+def save_manifest(path: Path, m: Manifest) -> None:
     """Write the manifest atomically (sorted keys: same state, same bytes)."""
     data = {
-        "formato": FORMATO,
-        "file": {rel: [v.size, v.mtime_ns, v.ino, v.contenuto] for rel, v in m.file.items()},
+        "formato": FORMAT,
+        "file": {rel: [v.size, v.mtime_ns, v.ino, v.content] for rel, v in m.file.items()},
         "pagine": {p: [f, list(g)] for p, (f, g) in m.pagine.items()},
         "anni": {str(a): v for a, v in m.anni.items()},
     }
-    scrivi_atomico(Path(path), json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
+    write_atomic(Path(path), json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
 
-def _voce(path: Path, contenuto: str) -> Voce:
+def _entry(path: Path, content: str) -> Entry:
     st = os.stat(path)
-    return Voce(st.st_size, st.st_mtime_ns, st.st_ino, contenuto)
+    return Entry(st.st_size, st.st_mtime_ns, st.st_ino, content)
 
 
-def _intatto(path: Path | str, v: Voce) -> bool:
+def _intact(path: Path | str, v: Entry) -> bool:
     try:
         st = os.stat(path)
     except OSError:
@@ -102,13 +102,13 @@ def _intatto(path: Path | str, v: Voce) -> bool:
     return (st.st_size, st.st_mtime_ns, st.st_ino) == (v.size, v.mtime_ns, v.ino)
 
 
-def intatti(staging: Path, m: Manifesto) -> set[str]:
+def intact_files(staging: Path, m: Manifest) -> set[str]:
     """Staged files still exactly as the manifest says (one ``stat`` each)."""
     base = os.fspath(staging)
-    return {rel for rel, v in m.file.items() if _intatto(os.path.join(base, rel), v)}
+    return {rel for rel, v in m.file.items() if _intact(os.path.join(base, rel), v)}
 
 
-def _collega(src: Path, target: Path) -> None:
+def _link(src: Path, target: Path) -> None:
     """Put the cached chart at ``target``: a hard link (no bytes copied), else a copy."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".tmp-{os.getpid()}-{target.name}"
@@ -127,33 +127,33 @@ def _collega(src: Path, target: Path) -> None:
         raise
 
 
-def _uguale_su_disco(target: Path, data: bytes) -> bool:
+def _same_on_disk(target: Path, data: bytes) -> bool:
     try:
         return target.is_file() and target.read_bytes() == data
     except OSError:
         return False
 
 
-def _gia_presente(target: Path, contenuto: str, v: Voce | None, byte: Callable[[], bytes]) -> Voce | None:
-    """The manifest entry of ``target`` if it already holds ``contenuto``, else None.
+def _already_staged(target: Path, content: str, v: Entry | None, byte: Callable[[], bytes]) -> Entry | None:
+    """The manifest entry of ``target`` if it already holds ``content``, else None.
 
     Known by ``stat`` when the manifest has an entry; compared byte for byte
     (``byte()``) only when it has none (a first build over an old folder).
     """
     if v is not None:
-        return v if v.contenuto == contenuto and _intatto(target, v) else None
-    return _voce(target, contenuto) if _uguale_su_disco(target, byte()) else None
+        return v if v.content == content and _intact(target, v) else None
+    return _entry(target, content) if _same_on_disk(target, byte()) else None
 
 
-def sincronizza(
+def sync(
     staging: Path,
-    nuovi: Mapping[str, bytes],
-    grafici: Mapping[str, Path],
-    tenuti: Iterable[str],
-    prima: Manifesto,
-) -> tuple[list[str], list[str], dict[str, Voce]]:
-    """Make ``staging`` hold exactly: ``nuovi`` (path -> bytes), ``grafici``
-    (path -> cache file, linked), and the ``tenuti`` files left as they are
+    new: Mapping[str, bytes],
+    charts: Mapping[str, Path],
+    kept: Iterable[str],
+    before: Manifest,
+) -> tuple[list[str], list[str], dict[str, Entry]]:
+    """Make ``staging`` hold exactly: ``new`` (path -> bytes), ``charts``
+    (path -> cache file, linked), and the ``kept`` files left as they are
     (reused pages and their charts: checked intact by the caller).
 
     A file is written only if what it should hold differs from what the
@@ -162,66 +162,66 @@ def sincronizza(
     is removed, empty folders too. Returns (written, removed, new entries).
     """
     staging.mkdir(parents=True, exist_ok=True)
-    voci: dict[str, Voce] = {}
-    scritti: list[str] = []
-    for rel, data in nuovi.items():
+    entries: dict[str, Entry] = {}
+    written: list[str] = []
+    for rel, data in new.items():
         target = staging / rel
-        contenuto = digest(data)
-        voce = _gia_presente(target, contenuto, prima.file.get(rel), functools.partial(bytes, data))  # bytes(b) is b: no copy
-        if voce is None:
-            scrivi_atomico(target, data)
-            voce = _voce(target, contenuto)
-            scritti.append(rel)
-        voci[rel] = voce
-    for rel, src in grafici.items():
+        content = digest(data)
+        entry = _already_staged(target, content, before.file.get(rel), functools.partial(bytes, data))  # bytes(b) is b: no copy
+        if entry is None:
+            write_atomic(target, data)
+            entry = _entry(target, content)
+            written.append(rel)
+        entries[rel] = entry
+    for rel, src in charts.items():
         target = staging / rel
-        contenuto = GRAFICO + src.stem
-        voce = _gia_presente(target, contenuto, prima.file.get(rel), src.read_bytes)
-        if voce is None:
-            _collega(src, target)
-            voce = _voce(target, contenuto)
-            scritti.append(rel)
-        voci[rel] = voce
-    for rel in tenuti:
-        voci.setdefault(rel, prima.file[rel])  # a chart shown by a new page and a reused one
-    rimossi = _rimuovi_altro(staging, voci)
-    return scritti, rimossi, dict(sorted(voci.items()))
+        content = CHART_PREFIX + src.stem
+        entry = _already_staged(target, content, before.file.get(rel), src.read_bytes)
+        if entry is None:
+            _link(src, target)
+            entry = _entry(target, content)
+            written.append(rel)
+        entries[rel] = entry
+    for rel in kept:
+        entries.setdefault(rel, before.file[rel])  # a chart shown by a new page and a reused one
+    removed = _remove_others(staging, entries)
+    return written, removed, dict(sorted(entries.items()))
 
 
-def _rimuovi_altro(staging: Path, tieni: Mapping[str, Voce]) -> list[str]:
-    """Remove every file under ``staging`` not in ``tieni``, then the folders left empty.
+def _remove_others(staging: Path, keep: Mapping[str, Entry]) -> list[str]:
+    """Remove every file under ``staging`` not in ``keep``, then the folders left empty.
 
     Plain strings and ``os.walk`` (bottom-up): this visits every staged file
     on every build, 52,000 at 300x the seed.
     """
     base = os.fspath(staging)
-    rimossi: list[str] = []
+    removed: list[str] = []
     vuote: set[str] = set()
     for cartella, dirs, files in os.walk(base, topdown=False):
         rel_dir = os.path.relpath(cartella, base)
-        prefisso = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         restano = 0
         for name in files:
-            rel = prefisso + name
-            if rel in tieni:
+            rel = prefix + name
+            if rel in keep:
                 restano += 1
             else:
                 os.unlink(os.path.join(cartella, name))
-                rimossi.append(rel)
+                removed.append(rel)
         for name in dirs:
             path = os.path.join(cartella, name)
             if os.path.islink(path):  # os.walk lists links to folders as folders
-                if prefisso + name in tieni:
+                if prefix + name in keep:
                     restano += 1
                 else:
                     os.unlink(path)
-                    rimossi.append(prefisso + name)
+                    removed.append(prefix + name)
             elif path not in vuote:
                 restano += 1
         if restano == 0 and cartella != base:
             os.rmdir(cartella)
             vuote.add(cartella)
-    return sorted(rimossi)
+    return sorted(removed)
 
 
-__all__ = ["Manifesto", "Voce", "carica", "digest", "intatti", "salva", "sincronizza"]
+__all__ = ["Entry", "Manifest", "digest", "intact_files", "load_manifest", "save_manifest", "sync"]

@@ -141,7 +141,7 @@ def test_a_corrupt_manifest_means_a_full_build_with_the_same_output(built: Path,
     (built / B.MANIFESTO).write_text("{non è json", encoding="utf-8")
     prep = assert_same_as_cold(built, tmp_path, "corrupt")
     assert prep.riusate == 0
-    assert stg.carica(built / B.MANIFESTO).file  # a good manifest again
+    assert stg.load_manifest(built / B.MANIFESTO).file  # a good manifest again
 
 
 def test_a_removed_measurement_removes_its_pages_content_and_files(built: Path, tmp_path: Path):
@@ -153,10 +153,10 @@ def test_a_removed_measurement_removes_its_pages_content_and_files(built: Path, 
 def test_the_manifest_is_deterministic(built: Path, tmp_path: Path):
     other = cold_copy(built, tmp_path / "other")
     prepara(other)
-    a = stg.carica(built / B.MANIFESTO)
-    b = stg.carica(other / B.MANIFESTO)
+    a = stg.load_manifest(built / B.MANIFESTO)
+    b = stg.load_manifest(other / B.MANIFESTO)
     assert a.pagine == b.pagine and a.anni == b.anni
-    assert {k: v.contenuto for k, v in a.file.items()} == {k: v.contenuto for k, v in b.file.items()}
+    assert {k: v.content for k, v in a.file.items()} == {k: v.content for k, v in b.file.items()}
 
 
 #: Actions whose KPI is a plain number (any integer is a valid value).

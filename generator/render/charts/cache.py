@@ -28,7 +28,7 @@ from importlib import metadata as _importlib_metadata
 from pathlib import Path
 
 from ... import presentation
-from ...runtime import scrivi_atomico
+from ...runtime import write_atomic
 from .specs import Chart, ChartSpec, alt_text
 from .workers import Workers, in_process
 
@@ -116,7 +116,7 @@ class ChartCache:
     def write(self, key: str, svg: bytes) -> Path:
         """Store a chart atomically under its key and digest; returns the entry."""
         path = self.folder / f"{key}-{_digest(svg)}.svg"
-        scrivi_atomico(path, svg)
+        write_atomic(path, svg)
         names = self._listing().setdefault(key, [])
         if path.name not in names:
             names.append(path.name)
