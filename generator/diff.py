@@ -35,7 +35,7 @@ from . import presentation as pres, score
 from .diagnostics import format_text
 from .model import Azione, Misura, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione, Valore
 from .presentation import md_gfm
-from .validate import Esito, check_project, line_reader
+from .validate import CheckResult, check_project, line_reader
 
 #: How many validation errors the summary quotes (the full list is the validate step's job).
 MAX_ERRORI = 5
@@ -545,7 +545,7 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def markdown_errori(lato: str, esito: Esito, cartella: Path) -> str:
+def markdown_errori(lato: str, esito: CheckResult, cartella: Path) -> str:
     """Validation failure of one side: the error count and the first errors, quoted."""
     errori = esito.errors
     primi = errori[:MAX_ERRORI]
@@ -612,14 +612,14 @@ def materialise(root: Path, rev: str, dest: Path) -> str | None:
 class _Lato:
     descrizione: str  # Markdown-safe
     cartella: Path
-    esito: Esito
+    esito: CheckResult
 
 
-def _verifica(cartella: Path) -> Esito:
+def _verifica(cartella: Path) -> CheckResult:
     """Validate one side; a side with no YAML at all is an empty project, not an
     error, so that the pull request adding the first plan gets a summary too."""
     if not any(p.suffix in (".yml", ".yaml") for c in CARTELLE if (cartella / c).is_dir() for p in (cartella / c).iterdir()):
-        return Esito(Progetto(piani={}, rilevazioni=()), [])
+        return CheckResult(Progetto(piani={}, rilevazioni=()), [])
     return check_project(cartella)
 
 

@@ -99,7 +99,7 @@ def _chiave(v: Valore, verso: Verso, codice: str) -> Fraction:
 # --------------------------------------------------------------------------
 
 
-def _soglie(azione: Azione) -> list[tuple[Fraction, Fraction]]:
+def _band_points(azione: Azione) -> list[tuple[Fraction, Fraction]]:
     """(threshold on the "higher is better" axis, grado there), target first.
 
     Missing thresholds are skipped, as the contract says.
@@ -165,7 +165,7 @@ def _grado_esatto(
     if azione.tipo == "data" and not isinstance(v, dt.date):
         raise ValueError(f"azione {azione.codice}: serve una data di completamento")
     x = _chiave(v, azione.verso, azione.codice)
-    punti = _soglie(azione)
+    punti = _band_points(azione)
     return _lineare(x, punti) if metodo == "lineare" else _fasce(x, punti)
 
 

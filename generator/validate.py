@@ -58,7 +58,7 @@ HUNDRED = Decimal(100)
 
 
 @dataclass
-class Esito:
+class CheckResult:
     """Result of checking a project: the model (if no errors) and all diagnostics."""
 
     progetto: Progetto | None
@@ -69,11 +69,11 @@ class Esito:
         return [d for d in self.diagnostics if d.is_error]
 
 
-def check_project(root: Path) -> Esito:
+def check_project(root: Path) -> CheckResult:
     """Check every plan and measurement file under ``root``."""
     checker = _Checker(root)
     progetto = checker.run()
-    return Esito(progetto if not checker.n_errors else None, checker.diags)
+    return CheckResult(progetto if not checker.n_errors else None, checker.diags)
 
 
 def load_project(root: Path, strict: bool = False) -> Progetto:

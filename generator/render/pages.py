@@ -266,7 +266,7 @@ def _titolo_html(text: str) -> str:
 # --------------------------------------------------------------------------
 
 
-def _soglie(a: Azione) -> C.Soglie:
+def _chart_thresholds(a: Azione) -> C.Soglie:
     return C.Soglie(target=a.target, soglia_80=a.soglia_80, soglia_60=a.soglia_60)
 
 
@@ -279,7 +279,7 @@ def spec_azione(key: str, e: S.EsitoAzione) -> C.BulletSpec:
         tipo=a.tipo,
         verso=a.verso,
         valore=v,
-        soglie=_soglie(a),
+        soglie=_chart_thresholds(a),
         unita=a.unita,
         grado=e.grado,
         stato=e.stato,
