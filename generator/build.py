@@ -197,7 +197,6 @@ def prepara(
 
 def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Preparato:
     from . import opendata, provenance, score, staging as stg
-    from .premi import load_premi
     from .render import charts, pages
     from .validate import check_project
 
@@ -211,12 +210,6 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
     with _tempo(tempi, "validazione"):
         esito = check_project(root)
         diags = list(esito.diagnostics)
-        premi: dict[int, Any] = {}
-        try:
-            premi, avvisi_premi = load_premi(root)
-            diags += avvisi_premi
-        except ValidationFailed as err:
-            diags += err.diagnostics
         if esito.progetto is None or any(d.is_error for d in diags):
             raise ValidationFailed(diags)
         progetto = esito.progetto
@@ -246,7 +239,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
             if path in intact_files and all(g in intact_files for g in grafici)
         }
         sito = pages.render_site(
-            progetto, anni, premi=premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
+            progetto, anni, premi=progetto.premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
             precedenti=precedenti, frammenti={a: v["frammenti"] for a, v in noti.items()},
             cache_dir=_cartella(root / JINJA_CACHE),
             codice=codice,

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Literal
 
 from .diagnostics import Pos
+from .premi import Premi
 
 Tipo = Literal["numero", "percentuale", "data", "si_no", "qualitativo"]
 Verso = Literal["crescente", "decrescente"]
@@ -291,6 +292,8 @@ class Progetto:
     relazioni: Mapping[int, Relazione] = field(default_factory=dict)
     #: Per plan year, the changes made in git after adoption (oldest first).
     cambi: Mapping[int, tuple[CambioPiano, ...]] = field(default_factory=dict)
+    #: Optional bonus data (``premi/<anno>.yml``) by year.
+    premi: Mapping[int, Premi] = field(default_factory=dict)
 
     def rilevazioni_di(self, anno: int) -> tuple[Rilevazione, ...]:
         return tuple(r for r in self.rilevazioni if r.piano == anno)

@@ -1,4 +1,4 @@
-"""Bonus data (*premi*) for the transparency pages, from ``premi/<anno>.yml``.
+"""Bonus data (*premi*): the model, and what may be published without identifying anyone.
 
 D.Lgs. 33/2013, art. 20 asks every body to publish, under "Performance",
 the *Ammontare complessivo dei premi* (how much was set aside for
@@ -6,75 +6,57 @@ performance bonuses and how much was actually paid) and the *Dati relativi
 ai premi* (how bonuses were distributed among staff categories, in
 aggregate, and how differentiated they were). The numbers come from the
 personnel office, not from the plan, so they live in their own optional
-file per year::
+file per year, checked by :mod:`generator.validate` like the plan (shape:
+``schema.PremiYaml``, JSON Schema ``schemas/premi.schema.json``)::
 
-    # premi/2021.yml
+    # yaml-language-server: $schema=../schemas/premi.schema.json
     anno: 2021
     stanziato: 150000          # euro destinati alla premialità (fondo)
     distribuito: 142300        # euro effettivamente distribuiti
     nota: "Importi lordi, al netto degli oneri a carico dell'ente."
+    minimo_destinatari: 3      # facoltativo: predefinito 3, si può solo alzare
     categorie:                 # facoltativo: dati per categoria di personale
-      - nome: Dirigenti
-        dipendenti: 2          # personale in servizio nella categoria
-        destinatari: 2         # quanti hanno ricevuto un premio
-        stanziato: 30000
-        distribuito: 29100
-        premio_minimo: 14000   # facoltativi: differenziazione dei premi
-        premio_massimo: 15100
       - nome: Personale non dirigente
-        dipendenti: 40
-        destinatari: 38
+        dipendenti: 40         # personale in servizio nella categoria
+        destinatari: 38        # quanti hanno ricevuto un premio
         stanziato: 120000
         distribuito: 113200
+        premio_minimo: 1800    # facoltativi: differenziazione dei premi
+        premio_massimo: 4100
 
-Amounts are euro (numbers, decimals allowed); counts are whole numbers.
-The file is checked like the plan (same positions and Italian messages):
-unknown keys, wrong types, negative amounts, more recipients than staff,
-a year that does not match the file name.
+**Confidentiality** (the privacy authority's guidance on transparency: no
+published figure may reveal one person's pay). A category with fewer than
+``minimo_destinatari`` recipients (1 or 2 by default) publishes its head
+counts but none of its amounts: not the minimum or maximum bonus (with two
+recipients, they *are* the two bonuses), not the average, and not the
+category's total paid or allotted (dividing it by the head count gives the
+average, and with one recipient the bonus itself). Hiding one category is
+not enough when the year's total is published (it must be): the missing
+amount would be the total minus the other categories. So the totals of the
+next smallest categories are hidden as well ("complementary suppression")
+until the hidden categories together have at least ``minimo_destinatari``
+recipients: what a reader can then work out is the average over a group
+that large, which identifies no one. A category whose head count is not
+given is treated as small: nothing guarantees it is not.
+
+:func:`pubblicabili` applies the rule once; pages and every other output
+only ever see its result.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
-from .diagnostics import Diagnostic, Pos, ValidationFailed
-from .source import SourceError, load
+from .diagnostics import Pos
 
 CARTELLA = "premi"
+MINIMO_DESTINATARI = 3
 
-Importo = Annotated[Decimal, Field(strict=False, ge=0)]
-Conteggio = Annotated[int, Field(ge=0)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-
-
-class CategoriaYaml(_Strict):
-    nome: str = Field(min_length=1)
-    dipendenti: Conteggio | None = None
-    destinatari: Conteggio | None = None
-    stanziato: Importo | None = None
-    distribuito: Importo | None = None
-    premio_minimo: Importo | None = None
-    premio_massimo: Importo | None = None
-    nota: str | None = None
-
-
-class PremiYaml(_Strict):
-    """A bonus file, ``premi/<anno>.yml``."""
-
-    model_config = ConfigDict(title="Premi (D.Lgs. 33/2013, art. 20)")
-    anno: int
-    stanziato: Importo
-    distribuito: Importo | None = None
-    nota: str | None = None
-    categorie: list[CategoriaYaml] = Field(default_factory=list)
+def non_pubblicato(minimo: int) -> str:
+    """What the pages say in place of a hidden figure."""
+    return f"dato non pubblicato per tutela della riservatezza (meno di {minimo} destinatari)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,13 +69,7 @@ class Categoria:
     premio_minimo: Decimal | None
     premio_massimo: Decimal | None
     nota: str | None
-
-    @property
-    def premio_medio(self) -> Decimal | None:
-        """Average bonus per recipient (what art. 20 calls the *entità media*)."""
-        if self.distribuito is None or not self.destinatari:
-            return None
-        return self.distribuito / self.destinatari
+    pos: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def quota_destinatari(self) -> Decimal | None:
@@ -110,71 +86,139 @@ class Premi:
     distribuito: Decimal | None
     nota: str | None
     categorie: tuple[Categoria, ...]
-    file: str
+    file: str = ""
+    esempio: bool = False
+    minimo_destinatari: int = MINIMO_DESTINATARI
+    pos: Mapping[str, Pos] = field(default_factory=dict, compare=False, repr=False)
 
 
-def _shape(err: ValidationError, doc: Any) -> list[Diagnostic]:
-    from .validate import shape_diagnostics  # the validator's Italian mapping of pydantic errors
+@dataclass(frozen=True, slots=True)
+class CategoriaPubblica:
+    """One category as it may be published: hidden amounts are None.
 
-    return shape_diagnostics(err, doc, PremiYaml)
-
-
-def load_premi(root: Path) -> tuple[dict[int, Premi], list[Diagnostic]]:
-    """Every ``premi/<anno>.yml`` under ``root`` by year, and the warnings.
-
-    Raises :class:`ValidationFailed` with every problem found (positioned)
-    when there is at least one error. No folder means no data: the pages
-    then say that the figures have not been published.
+    ``riservata``: the category itself is too small (every amount hidden);
+    ``complementare``: its totals are hidden so that a small category's
+    cannot be worked out by difference (its minimum and maximum stay).
     """
-    base = root / CARTELLA
-    if not base.is_dir():
-        return {}, []
-    diags: list[Diagnostic] = []
-    out: dict[int, Premi] = {}
-    for path in sorted(p for p in base.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file()):
-        display = path.relative_to(root).as_posix()
-        try:
-            doc = load(path, display)
-        except SourceError as err:
-            diags.extend(err.diagnostics)
-            continue
-        if not isinstance(doc.data, dict):
-            diags.append(Diagnostic(doc.pos(()), "il file deve contenere un gruppo di campi «nome: valore»", "il file inizia con `anno:`"))
-            continue
-        try:
-            y = PremiYaml.model_validate(doc.data)
-        except ValidationError as err:
-            diags.extend(_shape(err, doc))
-            continue
-        before = len(diags)
-        if path.stem != str(y.anno):
-            diags.append(Diagnostic(doc.pos(("anno",)), f"il file si chiama «{path.name}» ma i premi sono dell'anno {y.anno}", f"rinomina il file in `premi/{y.anno}.yml` o correggi `anno`"))
-        if y.distribuito is not None and y.distribuito > y.stanziato:
-            diags.append(Diagnostic(doc.pos(("distribuito",)), "l'importo distribuito supera quello stanziato", "controlla i due importi", "avviso"))
-        for i, c in enumerate(y.categorie):
-            loc = ("categorie", i)
-            if c.destinatari is not None and c.dipendenti is not None and c.destinatari > c.dipendenti:
-                diags.append(Diagnostic(doc.pos(loc + ("destinatari",)), f"i destinatari ({c.destinatari}) sono più dei dipendenti della categoria ({c.dipendenti})", "controlla i due numeri"))
-            if c.premio_minimo is not None and c.premio_massimo is not None and c.premio_minimo > c.premio_massimo:
-                diags.append(Diagnostic(doc.pos(loc + ("premio_minimo",)), "il premio minimo supera il premio massimo", "scambia i due valori"))
-        if y.anno in out:
-            diags.append(Diagnostic(doc.pos(("anno",)), f"esistono già i premi dell'anno {y.anno} ({out[y.anno].file})", "un solo file per anno"))
-        if any(d.is_error for d in diags[before:]):
-            continue
-        out[y.anno] = Premi(
-            anno=y.anno,
-            stanziato=y.stanziato,
-            distribuito=y.distribuito,
-            nota=y.nota,
-            categorie=tuple(
-                Categoria(c.nome, c.dipendenti, c.destinatari, c.stanziato, c.distribuito, c.premio_minimo, c.premio_massimo, c.nota)
-                for c in y.categorie
-            ),
-            file=display,
+
+    nome: str
+    dipendenti: int | None
+    destinatari: int | None
+    quota_destinatari: Decimal | None
+    stanziato: Decimal | None
+    distribuito: Decimal | None
+    premio_medio: Decimal | None
+    premio_minimo: Decimal | None
+    premio_massimo: Decimal | None
+    nota: str | None
+    riservata: bool = False
+    complementare: bool = False
+
+    @property
+    def nascosti(self) -> bool:
+        return self.riservata or self.complementare
+
+
+def piccola(c: Categoria, minimo: int) -> bool:
+    """Too few recipients to publish any amount (unknown counts as too few).
+
+    A category nobody received a bonus in (0 recipients) has nothing to hide.
+    """
+    if c.destinatari is None:
+        return any(v is not None for v in (c.stanziato, c.distribuito, c.premio_minimo, c.premio_massimo))
+    return 0 < c.destinatari < minimo
+
+
+def complementari(premi: Premi) -> tuple[int, ...]:
+    """Indexes of the categories whose totals are hidden to protect a small one.
+
+    The smallest published categories (by recipients, then by position)
+    join the hidden ones until the hidden group has at least the minimum
+    number of recipients, or there is nothing left to hide.
+    """
+    m = premi.minimo_destinatari
+    piccole = [i for i, c in enumerate(premi.categorie) if piccola(c, m)]
+    if not piccole:
+        return ()
+    gruppo = sum(premi.categorie[i].destinatari or 0 for i in piccole)
+    altre = sorted(
+        (c.destinatari or 0, i)
+        for i, c in enumerate(premi.categorie)
+        if i not in piccole and (c.stanziato is not None or c.distribuito is not None)
+    )
+    out: list[int] = []
+    for n, i in altre:
+        if gruppo >= m:
+            break  # what subtraction gives is now an average over enough people
+        out.append(i)
+        gruppo += n
+    return tuple(sorted(out))
+
+
+def pubblicabili(premi: Premi) -> tuple[CategoriaPubblica, ...]:
+    """Every category with the figures that may be published (the one place the rule is applied)."""
+    m = premi.minimo_destinatari
+    extra = set(complementari(premi))
+    out = []
+    for i, c in enumerate(premi.categorie):
+        riservata = piccola(c, m)
+        totali = not riservata and i not in extra
+        medio = c.distribuito / c.destinatari if totali and c.distribuito is not None and c.destinatari else None
+        out.append(
+            CategoriaPubblica(
+                nome=c.nome,
+                dipendenti=c.dipendenti,
+                destinatari=c.destinatari,
+                quota_destinatari=c.quota_destinatari,
+                stanziato=c.stanziato if totali else None,
+                distribuito=c.distribuito if totali else None,
+                premio_medio=medio,
+                premio_minimo=None if riservata else c.premio_minimo,
+                premio_massimo=None if riservata else c.premio_massimo,
+                nota=c.nota,
+                riservata=riservata,
+                complementare=i in extra,
+            )
         )
-    if any(d.is_error for d in diags):
-        raise ValidationFailed(diags)
-    return dict(sorted(out.items())), diags
+    return tuple(out)
 
 
-__all__ = ["Categoria", "Pos", "Premi", "PremiYaml", "load_premi"]
+def avvisi_riservatezza(premi: Premi) -> list[tuple[int, str, str]]:
+    """(category index, message, hint) for each category whose figures will be hidden."""
+    m = premi.minimo_destinatari
+    out = []
+    for i, c in enumerate(premi.categorie):
+        if piccola(c, m):
+            quanti = "non indica i destinatari" if c.destinatari is None else f"ha {c.destinatari} destinatari, meno di {m}"
+            out.append((
+                i,
+                f"la categoria «{c.nome}» {quanti}: il sito non pubblicherà i suoi importi (stanziato, distribuito, "
+                "premio medio, minimo e massimo), perché con così pochi destinatari rivelerebbero il premio di ciascuno",
+                "è corretto così se la categoria è davvero così piccola (tutela della riservatezza); per pubblicare dati "
+                "aggregati unisci la categoria a un'altra, ad esempio «Dirigenti e posizioni organizzative»"
+                + ("; altrimenti indica `destinatari`" if c.destinatari is None else ""),
+            ))
+    for i in complementari(premi):
+        c = premi.categorie[i]
+        out.append((
+            i,
+            f"il sito non pubblicherà lo stanziato, il distribuito e il premio medio della categoria «{c.nome}»: "
+            "dal totale dell'anno meno questi importi si ricaverebbero quelli di una categoria con meno di "
+            f"{m} destinatari (il premio minimo e massimo restano pubblicati)",
+            "è corretto così (tutela della riservatezza); per evitarlo unisci la categoria piccola a un'altra",
+        ))
+    return sorted(out)
+
+
+__all__ = [
+    "CARTELLA",
+    "MINIMO_DESTINATARI",
+    "Categoria",
+    "CategoriaPubblica",
+    "Premi",
+    "avvisi_riservatezza",
+    "complementari",
+    "non_pubblicato",
+    "piccola",
+    "pubblicabili",
+]

@@ -486,10 +486,58 @@ class RelazioneYaml(_Strict):
     genere: GenereYaml | None = _f("Dati per la sezione «Pari opportunità e bilancio di genere».", default=None)
 
 
+#: Smallest group of recipients whose bonus amounts may be published (see
+#: generator.premi): below it, figures identify individuals' pay.
+MINIMO_DESTINATARI = 3
+
+
+
+class CategoriaPremiYaml(_Strict):
+    model_config = _about(
+        "Categoria di personale",
+        "I premi di una categoria di personale, in forma aggregata. Se i destinatari sono meno del minimo "
+        "(minimo_destinatari, predefinito 3) il sito non pubblica gli importi della categoria.",
+    )
+
+    nome: Testo = _f("Nome della categoria, ad esempio «Dirigenti» o «Personale non dirigente».")
+    dipendenti: Conteggio | None = _f("Personale in servizio nella categoria.", default=None)
+    destinatari: Conteggio | None = _f(
+        "Quanti hanno ricevuto un premio. Sotto il minimo (predefinito 3) gli importi non sono pubblicati.", default=None
+    )
+    stanziato: Importo | None = _f("Euro destinati ai premi della categoria.", default=None)
+    distribuito: Importo | None = _f("Euro effettivamente distribuiti alla categoria.", default=None)
+    premio_minimo: Importo | None = _f("Il premio più basso assegnato nella categoria (differenziazione dei premi).", default=None)
+    premio_massimo: Importo | None = _f("Il premio più alto assegnato nella categoria (differenziazione dei premi).", default=None)
+    nota: Testo | None = _f("Nota facoltativa mostrata sotto la tabella.", default=None)
+
+
+class PremiYaml(_Strict):
+    """A bonus file, ``premi/<anno>.yml`` (D.Lgs. 33/2013, art. 20)."""
+
+    model_config = _about(
+        "Premi (D.Lgs. 33/2013, art. 20)",
+        "L'ammontare dei premi collegati alla performance di un anno (file premi/<anno>.yml) e la loro "
+        "distribuzione per categoria di personale, solo in forma aggregata.",
+    )
+
+    anno: int = _f("Anno a cui si riferiscono i premi: uguale al nome del file (premi/2021.yml → 2021).")
+    esempio: bool = _f("true se i dati sono illustrativi: il sito lo segnala con un avviso ben visibile.", default=False)
+    stanziato: Importo = _f("Euro destinati ai premi collegati alla performance (il fondo).")
+    distribuito: Importo | None = _f("Euro effettivamente distribuiti; si omette finché i premi non sono pagati.", default=None)
+    nota: Testo | None = _f("Nota facoltativa, ad esempio «Importi lordi».", default=None)
+    minimo_destinatari: Annotated[int, Field(ge=MINIMO_DESTINATARI)] = _f(
+        "Sotto quanti destinatari gli importi di una categoria non si pubblicano, per tutela della riservatezza "
+        "(predefinito 3; si può solo alzare).",
+        default=MINIMO_DESTINATARI,
+    )
+    categorie: list[CategoriaPremiYaml] = _f("Facoltativo: i dati per categoria di personale.", default_factory=list)
+
+
 SCHEMAS: dict[str, type[BaseModel]] = {
     "plan.schema.json": PianoYaml,
     "measurement.schema.json": RilevazioneYaml,
     "relazione.schema.json": RelazioneYaml,
+    "premi.schema.json": PremiYaml,
 }
 
 

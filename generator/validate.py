@@ -46,6 +46,8 @@ from .model import (
     Variazione,
     Verso,
 )
+from .premi import CARTELLA as CARTELLA_PREMI
+from .premi import Categoria, Premi, avvisi_riservatezza
 from .presentation import percentuale_esatta
 from .source import Document, Loc, SourceError, load
 
@@ -108,19 +110,9 @@ def print_report(diagnostics: list[Diagnostic], root: Path, fmt: str, out: IO[st
 
 
 def report_project(root: Path, strict: bool, fmt: str, out: IO[str]) -> int:
-    """``validate`` command: print the report, return the exit code.
-
-    Also checks the optional bonus data (``premi/``), so a pull request that
-    breaks it is caught before the build.
-    """
-    from .premi import load_premi
-
+    """``validate`` command: print the report, return the exit code."""
     esito = check_project(root)
-    try:
-        premi_diags = load_premi(root)[1]
-    except ValidationFailed as err:
-        premi_diags = err.diagnostics
-    diags = esito.diagnostics + premi_diags
+    diags = esito.diagnostics
     if strict:
         diags = [Diagnostic(d.pos, d.message, d.hint, "errore") for d in diags]
     print_report(diags, root, fmt, out)
@@ -455,7 +447,10 @@ class _Checker:
                 self.add(d)
             return None
         if not isinstance(doc.data, dict):
-            first = "`ente:`, `titolo:`, `anno:`" if model is S.PianoYaml else "`piano:`, `data:`, `tipo:`, `valori:`"
+            first = {
+                S.PianoYaml: "`ente:`, `titolo:`, `anno:`",
+                S.PremiYaml: "`anno:`, `stanziato:`, `categorie:`",
+            }.get(model, "`piano:`, `data:`, `tipo:`, `valori:`")
             self.error(
                 doc.pos(()),
                 f"il file deve contenere un gruppo di campi «nome: valore», trovato {S.describe(doc.data)}",
@@ -502,6 +497,18 @@ class _Checker:
                 )
                 continue
             rilevazioni[ril.data] = ril
+        premi: dict[int, Premi] = {}
+        for path in self._files(CARTELLA_PREMI):
+            got = self._parse(path, S.PremiYaml)
+            if got is None:
+                continue
+            p = self._premi(*got)
+            if p is None:
+                continue
+            if p.anno in premi:
+                self.error(p.pos["anno"], f"esistono già i premi dell'anno {p.anno} ({premi[p.anno].file})", "un solo file per anno")
+                continue
+            premi[p.anno] = p
         from .relazione import carica_relazioni  # the Relazione's extras: relazione/<anno>/
 
         relazioni = carica_relazioni(self.root, piani, self.add)
@@ -509,6 +516,7 @@ class _Checker:
             piani=dict(sorted(piani.items())),
             rilevazioni=tuple(r for _, r in sorted(rilevazioni.items())),
             relazioni=relazioni,
+            premi=dict(sorted(premi.items())),
             cambi=self._cambi(piani) if not self.n_errors else {},
         )
 
@@ -524,6 +532,46 @@ class _Checker:
                 for d in variazioni.avvisi(piano, trovati):
                     self.add(d)
         return out
+
+    # -- bonus data (premi) ----------------------------------------------------
+
+    def _premi(self, doc: Document, y: S.PremiYaml) -> Premi | None:
+        """A bonus file's semantic checks, and the confidentiality warnings at each category's line."""
+        before = self.n_errors
+        P = doc.pos
+        name = Path(doc.path).name
+        if Path(doc.path).stem != str(y.anno):
+            self.error(P(("anno",)), f"il file si chiama «{name}» ma i premi sono dell'anno {y.anno}", f"rinomina il file in `premi/{y.anno}.yml` o correggi `anno`")
+        if y.distribuito is not None and y.distribuito > y.stanziato:
+            self.warn(P(("distribuito",)), "l'importo distribuito supera quello stanziato", "controlla i due importi")
+        for i, c in enumerate(y.categorie):
+            loc: Loc = ("categorie", i)
+            if c.destinatari is not None and c.dipendenti is not None and c.destinatari > c.dipendenti:
+                self.error(P(loc + ("destinatari",)), f"i destinatari ({c.destinatari}) sono più dei dipendenti della categoria ({c.dipendenti})", "controlla i due numeri")
+            if c.premio_minimo is not None and c.premio_massimo is not None and c.premio_minimo > c.premio_massimo:
+                self.error(P(loc + ("premio_minimo",)), "il premio minimo supera il premio massimo", "scambia i due valori")
+        if self.n_errors > before:
+            return None
+        premi = Premi(
+            anno=y.anno,
+            stanziato=y.stanziato,
+            distribuito=y.distribuito,
+            nota=y.nota,
+            categorie=tuple(
+                Categoria(
+                    c.nome, c.dipendenti, c.destinatari, c.stanziato, c.distribuito, c.premio_minimo, c.premio_massimo, c.nota,
+                    pos=_positions(doc, ("categorie", i), c),
+                )
+                for i, c in enumerate(y.categorie)
+            ),
+            file=doc.path,
+            esempio=y.esempio,
+            minimo_destinatari=y.minimo_destinatari,
+            pos=_positions(doc, (), y),
+        )
+        for i, message, hint in avvisi_riservatezza(premi):
+            self.warn(P(("categorie", i)), message, hint)
+        return premi
 
     # -- plan ----------------------------------------------------------------
 

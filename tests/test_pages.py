@@ -11,6 +11,8 @@ and read the diff before committing.
 
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import html.parser
 import posixpath
@@ -25,7 +27,6 @@ from hypothesis import given, settings, strategies as st
 
 from generator import opendata
 from generator.diagnostics import Pos
-from generator.premi import load_premi
 from generator.provenance import Modifica, Provenienza
 from generator.render import pages, urls
 from generator.render.escape import Md, UnformattedValue, finalize, md, md_block
@@ -55,8 +56,7 @@ GOLDEN_PAGES = {
 
 def _sito(root: Path, **kw) -> pages.Sito:
     progetto = load_project(root)
-    premi, _ = load_premi(root)
-    return pages.render_site(progetto, premi=premi, opendata=opendata.export_files(progetto), **kw)
+    return pages.render_site(progetto, opendata=opendata.export_files(progetto), **kw)
 
 
 @pytest.fixture(scope="module")
@@ -396,7 +396,7 @@ def test_pira_page_lists_only_pira_actions(sito):
 
 
 def test_premi_pages_say_so_when_there_is_no_data():
-    progetto = load_project(FIXTURE)
+    progetto = dataclasses.replace(load_project(FIXTURE), premi={})
     sito = pages.render_site(progetto)
     assert "non ha ancora pubblicato" in sito.pagine[urls.PREMI]
     assert "non ha ancora pubblicato" in sito.pagine[urls.DATI_PREMI]

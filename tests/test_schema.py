@@ -32,13 +32,14 @@ SHIPPED = (
     sorted((REPO / "plan").glob("*.yml"))
     + sorted((REPO / "measurements").glob("*.yml"))
     + sorted((REPO / "relazione").glob("*/relazione.yml"))
+    + sorted((REPO / "premi").glob("*.yml"))
 )
 
 
 def kind_of(path: Path) -> str:
     if path.name == "relazione.yml":
         return "relazione"
-    return "plan" if path.parent.name == "plan" else "measurement"
+    return {"plan": "plan", "premi": "premi"}.get(path.parent.name, "measurement")
 
 
 def as_json(value: Any) -> Any:
@@ -165,3 +166,9 @@ def test_valid_corpus_base_passes_the_json_schema(rel: str):
 )
 def test_shape_mistakes_are_also_flagged_by_the_json_schema(case: str):
     assert schema_errors(CORPUS / case / "plan" / "2021.yml") != []
+
+
+def test_premi_schema_flags_what_the_validator_rejects():
+    data = {"anno": 2021, "stanziato": 1000, "importo": 5, "minimo_destinatari": 2}
+    errors = list(validator("premi").iter_errors(data))
+    assert {e.validator for e in errors} == {"additionalProperties", "minimum"}

@@ -33,6 +33,7 @@ from urllib.parse import quote
 import jinja2
 
 from .. import presentation as pres, score as S
+from ..premi import non_pubblicato, pubblicabili
 from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
 from ..presentation import Md, attr, finalize, html_text, md, md_block
 from . import charts as C, urls
@@ -463,6 +464,8 @@ class _Renderer:
             PERFORMANCE=PERFORMANCE,
             punti_misurati=punti_misurati,
             si_no=pres.si_no,
+            pubblicabili=pubblicabili,
+            non_pubblicato=non_pubblicato,
         )
         date = [r.data for r in progetto.rilevazioni]
         self.sito.aggiornato = max(date) if date else None
@@ -1140,7 +1143,7 @@ def render_site(
     r = _Renderer(
         progetto,
         anni_ if anni_ is not None else anni(progetto),
-        premi=premi or {},
+        premi=premi if premi is not None else progetto.premi,
         provenienza=provenienza,
         opendata=opendata or {},
         use_directory_urls=use_directory_urls,
