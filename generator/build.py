@@ -196,7 +196,7 @@ def prepara(
 
 
 def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Preparato:
-    from . import opendata, provenance, score, staging as stg
+    from . import opendata, provenance, pubblicazione, score, staging as stg
     from .render import charts, pages
     from .validate import check_project
 
@@ -205,6 +205,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
     with _tempo(tempi, "caricamento"):
         mano = _handwritten(root / "docs")
         prov = provenance.collect(root, repo_url, cache_dir=root / BLAME_CACHE)
+        storia = provenance.storia(root)
         prima = stg.load_manifest(root / MANIFESTO)
         intact_files = stg.intact_files(staging, prima)
     with _tempo(tempi, "validazione"):
@@ -213,12 +214,13 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         if esito.progetto is None or any(d.is_error for d in diags):
             raise ValidationFailed(diags)
         progetto = esito.progetto
+        pub = pubblicazione.calcola(root, progetto, storia)
     with _tempo(tempi, "punteggi"):
         anni = score.valuta_progetto(progetto)
         # Years whose input files (and their commits) are as the previous
         # build saw them: their parts' fingerprints and open data carry over.
         codice = pages.codice()
-        firme_anni = {a: _firma_anno(root, progetto, a, prov, codice, use_directory_urls, repo_url) for a in progetto.piani}
+        firme_anni = {a: _firma_anno(root, progetto, a, prov, codice, use_directory_urls, repo_url, pub) for a in progetto.piani}
         noti = {a: prima.anni[a] for a, f in firme_anni.items() if prima.anni.get(a, {}).get("firma") == f}
     with _tempo(tempi, "dati aperti"):
         od: dict[str, bytes] = {}
@@ -230,7 +232,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
                 od.update({rel: (staging / rel).read_bytes() for rel in vecchi})  # the downloads page lists them
                 tenuti.update(vecchi)
             else:
-                od.update({prefisso + nome: data for nome, data in opendata.files_anno(anni[a]).items()})
+                od.update({prefisso + nome: data for nome, data in opendata.files_anno(anni[a], pub.anno(a)).items()})
         od = dict(sorted(od.items()))
     with _tempo(tempi, "pagine"):
         precedenti = {
@@ -240,6 +242,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         }
         sito = pages.render_site(
             progetto, anni, premi=progetto.premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
+            pubblicazione=pub,
             precedenti=precedenti, frammenti={a: v["frammenti"] for a, v in noti.items()},
             cache_dir=_cartella(root / JINJA_CACHE),
             codice=codice,
@@ -302,15 +305,15 @@ def _cartella(path: Path) -> Path:
 
 
 def _firma_anno(
-    root: Path, progetto: Any, anno: int, prov: Any, codice: str, use_directory_urls: bool, repo_url: str | None
+    root: Path, progetto: Any, anno: int, prov: Any, codice: str, use_directory_urls: bool, repo_url: str | None, pub: Any
 ) -> str:
     """Fingerprint of everything one plan year's pages and open data are made
     from: the code, the settings, the bytes of its plan and measurement files
-    and their commits (``git blame``)."""
+    and their commits (``git blame``), its publication dates and archive state."""
     from .staging import digest
 
     files = [progetto.piani[anno].file, *sorted(r.file for r in progetto.rilevazioni_di(anno))]
-    h = hashlib.sha256(f"{codice}\0{use_directory_urls}\0{repo_url}\0{anno}\0".encode())
+    h = hashlib.sha256(f"{codice}\0{use_directory_urls}\0{repo_url}\0{anno}\0{pub.anno(anno)!r}\0".encode())
     for f in files:
         h.update(f"{f}\0{digest((root / f).read_bytes())}\0{prov.firme.get(f)}\0".encode())
     return h.hexdigest()

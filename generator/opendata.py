@@ -189,8 +189,20 @@ def _azione(e: EsitoAzione, anno: Anno) -> dict[str, Any]:
     }
 
 
-def performance(anno: Anno) -> dict[str, Any]:
-    """The ``performance.json`` tree (numbers as Decimal) for one scored plan year."""
+def _pubblicazione_vuota() -> dict[str, Any]:
+    return {
+        "piano": {"pubblicato": None, "aggiornato": None},
+        "relazione": {"pubblicato": None, "aggiornato": None},
+        "archivio": False,
+    }
+
+
+def performance(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ``performance.json`` tree (numbers as Decimal) for one scored plan year.
+
+    ``pubblicazione``: the year's publication dates and archive state
+    (:meth:`generator.pubblicazione.Pubblicazione.anno`); unknown without git.
+    """
     piano = anno.piano
     ultima = anno.ultima.rilevazione if anno.ultima is not None else None
     ris = anno.corrente()
@@ -202,6 +214,7 @@ def performance(anno: Anno) -> dict[str, Any]:
         "tipo_rilevazione": None if ultima is None else ultima.tipo,
         "esempio": False if ultima is None else ultima.esempio,
         "metodo": piano.metodo,
+        "pubblicazione": dict(pubblicazione) if pubblicazione is not None else _pubblicazione_vuota(),
         "grado": _punti(ris.grado),
         "stato": ris.stato,
         "strutture": dict(piano.strutture),
@@ -263,6 +276,34 @@ _COPERTURA = {
 }
 _STATO = {"enum": list(STATI), "description": "Esito in parole, secondo la regola pubblicata sul sito."}
 _TESTO_O_NULL = {"type": ["string", "null"]}
+
+
+def _date_documento(nome: str) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["pubblicato", "aggiornato"],
+        "properties": {
+            "pubblicato": {"anyOf": [_DATA, {"type": "null"}], "description": f"Data del primo commit che ha pubblicato {nome}; null se non ancora registrato."},
+            "aggiornato": {"anyOf": [_DATA, {"type": "null"}], "description": f"Data dell'ultimo commit che ha modificato {nome}; null se non ancora registrato."},
+        },
+    }
+
+
+_PUBBLICAZIONE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["piano", "relazione", "archivio"],
+    "description": "Date di pubblicazione e di ultimo aggiornamento (dalla storia del repository, non dalla data di generazione del sito).",
+    "properties": {
+        "piano": _date_documento("il Piano"),
+        "relazione": _date_documento("i dati della Relazione"),
+        "archivio": {
+            "type": "boolean",
+            "description": "true se l'anno ha superato i cinque anni di pubblicazione obbligatoria (D.Lgs. 33/2013, art. 8) ed è in archivio.",
+        },
+    },
+}
 
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
@@ -408,7 +449,7 @@ SCHEMA_JSON: dict[str, Any] = {
     "additionalProperties": False,
     "required": [
         "anno", "ente", "titolo", "rilevazione", "tipo_rilevazione", "esempio", "metodo", "grado", "stato",
-        "strutture", "prospettive", "obiettivi_strategici",
+        "strutture", "prospettive", "obiettivi_strategici", "pubblicazione",
     ],
     "properties": {
         "anno": {"type": "integer", "description": "Anno del piano."},
@@ -420,6 +461,7 @@ SCHEMA_JSON: dict[str, Any] = {
         "metodo": {"enum": ["fasce", "lineare"], "description": "Metodo di calcolo del grado delle azioni: fasce (100/80/60/0) o lineare (interpolato tra le soglie)."},
         "grado": {**_GRADO, "description": "Grado dell'ente: media semplice dei gradi degli obiettivi strategici valutati (2 decimali)."},
         "stato": _STATO,
+        "pubblicazione": _PUBBLICAZIONE,
         "strutture": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Strutture responsabili: identificativo -> nome."},
         "prospettive": {
             "type": "array",
@@ -715,10 +757,10 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 
 
-def files_anno(anno: Anno) -> dict[str, bytes]:
+def files_anno(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     """The open-data files of one scored plan year, by file name."""
     piano = anno.piano
-    doc = performance(anno)
+    doc = performance(anno, pubblicazione)
     files = {FILE_JSON: json_bytes(doc), FILE_SCHEMA: json_bytes(SCHEMA_JSON)}
     files.update(csv_files(doc, piano.strutture))
     files[FILE_DATAPACKAGE] = json_bytes(datapackage(piano, doc))

@@ -249,4 +249,69 @@ def collect(root: Path, repo_url: str | None = None, cache_dir: Path | None = No
     return Provenienza(righe, firme)
 
 
-__all__ = ["Modifica", "Provenienza", "collect", "commit_url", "parse_porcelain"]
+# --------------------------------------------------------------------------
+# Whole-file history: publication dates (see generator.pubblicazione)
+# --------------------------------------------------------------------------
+
+#: Input folders whose files' first and latest commits date the pages.
+CARTELLE_STORIA = ("plan", "measurements", "premi", "relazione")
+
+
+@dataclass(frozen=True)
+class Storia:
+    """File -> date of the first and of the latest commit that changed it (UTC).
+
+    A file whose oldest known commit is the cut of a shallow clone has no
+    first date (its real publication is older than the history at hand).
+    """
+
+    primo: Mapping[str, dt.date] = field(default_factory=dict)
+    ultimo: Mapping[str, dt.date] = field(default_factory=dict)
+
+
+def parse_storia(output: str, tagli: frozenset[str] = frozenset()) -> Storia:
+    """``git log --format=%x00%H %ct --name-only`` -> :class:`Storia` (newest commit first)."""
+    primo: dict[str, dt.date] = {}
+    ultimo: dict[str, dt.date] = {}
+    oldest: dict[str, str] = {}
+    sha, quando = "", None
+    for line in output.splitlines():
+        if line.startswith("\0"):
+            parti = line[1:].split(" ")
+            try:
+                sha, quando = parti[0], dt.datetime.fromtimestamp(int(parti[1]), tz=dt.timezone.utc).date()
+            except (IndexError, ValueError, OverflowError, OSError):
+                sha, quando = "", None
+        elif line and quando is not None:
+            ultimo.setdefault(line, quando)  # the log lists the newest commit first
+            primo[line] = quando
+            oldest[line] = sha
+    for f, s in oldest.items():
+        if s in tagli:
+            primo.pop(f, None)
+    return Storia(primo, ultimo)
+
+
+def storia(root: Path, cartelle: Iterable[str] = CARTELLE_STORIA) -> Storia:
+    """First and latest commit date of every input file: one ``git log``.
+
+    Like :func:`collect`, never raises for git problems: outside a checkout
+    or without git the history is empty and pages simply show no dates.
+    """
+    root = Path(root)
+    proc = _git(root, "log", "--format=%x00%H %ct", "--name-only", "--no-renames", "--", *cartelle)
+    if proc is None or proc.returncode != 0:
+        return Storia()
+    tagli: frozenset[str] = frozenset()
+    shallow = _git(root, "rev-parse", "--is-shallow-repository")
+    if shallow is not None and _text(shallow.stdout).strip() == "true":
+        path = _git(root, "rev-parse", "--git-path", "shallow")
+        if path is not None and path.returncode == 0:
+            try:
+                tagli = frozenset((root / _text(path.stdout).strip()).read_text(encoding="ascii").split())
+            except OSError:
+                pass
+    return parse_storia(_text(proc.stdout), tagli)
+
+
+__all__ = ["CARTELLE_STORIA", "Modifica", "Provenienza", "Storia", "collect", "commit_url", "parse_porcelain", "parse_storia", "storia"]

@@ -34,6 +34,7 @@ import jinja2
 
 from .. import presentation as pres, score as S
 from ..premi import non_pubblicato, pubblicabili
+from ..pubblicazione import VUOTA, Pubblicazione
 from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
 from ..presentation import Md, attr, finalize, html_text, md, md_block
 from . import charts as C, urls
@@ -43,6 +44,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 #: The link texts the regulators' crawler looks for (D.Lgs. 33/2013 annex),
 #: under a link whose text is exactly "Performance". Do not reword.
 PERFORMANCE = "Performance"
+ARCHIVIO = "Archivio"
 SEZIONI = (
     ("Sistema di misurazione e valutazione della Performance", urls.SMVP),
     ("Piano della Performance", urls.PIANI),
@@ -411,6 +413,7 @@ class _Renderer:
         provenienza: Any,
         opendata: Mapping[str, bytes],
         use_directory_urls: bool,
+        pubblicazione: Pubblicazione | None = None,
         precedenti: Mapping[str, Impronta] | None = None,
         frammenti: Mapping[int, Mapping[str, str]] | None = None,
         cache_dir: Path | None = None,
@@ -422,6 +425,7 @@ class _Renderer:
         self.anni = dict(sorted(anni.items()))
         self.premi = premi
         self.provenienza = provenienza
+        self.pub: Pubblicazione = pubblicazione if pubblicazione is not None else VUOTA
         self.opendata = opendata
         self.use_directory_urls = use_directory_urls
         self.sito = Sito()
@@ -471,7 +475,7 @@ class _Renderer:
         self.sito.aggiornato = max(date) if date else None
         self.sito.esempio = any(r.esempio for r in progetto.rilevazioni)
         # What every page may read besides its own data.
-        self.globale = _h(codice_ or codice(), use_directory_urls, self.sito.esempio, self._ente(), sorted(self.anni))
+        self.globale = _h(codice_ or codice(), use_directory_urls, self.sito.esempio, self._ente(), sorted(self.anni), sorted(self.pub.archivio.items()))
 
     # -- fingerprints --------------------------------------------------------
 
@@ -483,7 +487,7 @@ class _Renderer:
         return fr
 
     def firma(self, path: str, *parti: object) -> str:
-        return _h(self.globale, path, parti)
+        return _h(self.globale, path, parti, self._meta_pubblicazione(path))
 
     def riusa(self, path: str, firma: str) -> bool:
         """True (and the page recorded as reused) if the previous build's page is still right."""
@@ -503,9 +507,9 @@ class _Renderer:
     # -- writing -----------------------------------------------------------
 
     def aggiornato(self, anno: int | None = None) -> dt.date | None:
-        ultima = self.anni[anno].ultima if anno is not None and anno in self.anni else None
-        if ultima is not None:
-            return ultima.rilevazione.data
+        if anno is not None and anno in self.anni:
+            ultima = self.anni[anno].ultima  # a year without measurements has no data date
+            return ultima.rilevazione.data if ultima is not None else None
         return self.sito.aggiornato
 
     def pagina(
@@ -527,6 +531,7 @@ class _Renderer:
             anni=self.anni,
             esempio=self.sito.esempio,
             ente=self._ente(),
+            archivio=self.pub.archivio,
             **ctx,
         )
         meta: dict[str, str] = {"title": _titolo_html(titolo)}
@@ -535,6 +540,7 @@ class _Renderer:
             meta["aggiornato"] = pres.data(quando)
         if descrizione:
             meta["description"] = _titolo_html(descrizione)
+        meta.update(self._meta_pubblicazione(path))
         front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
         text = f"---\n{front}---\n\n{body.strip()}\n"
         self._registra(path, Impronta(firma, tuple(p.grafici)))
@@ -558,6 +564,7 @@ class _Renderer:
         for a in self.anni.values():
             self.relazione(a)
         self.premi_pagine()
+        self.archivio()
         self.pira()
         self.strutture()
         self.dati_aperti()
@@ -566,10 +573,11 @@ class _Renderer:
 
     def _ultimo_anno(self) -> Anno | None:
         """The latest plan year that has a measurement, else the latest plan."""
-        con = [a for a in self.anni.values() if a.ultima is not None]
+        correnti = [a for a in self.anni.values() if a.anno not in self.pub.archivio]
+        con = [a for a in correnti if a.ultima is not None]
         if con:
             return con[-1]
-        return self.anni[max(self.anni)] if self.anni else None
+        return correnti[-1] if correnti else None
 
     def _grafici_anno(self, p: Pagina, a: Anno) -> dict[str, Md]:
         """The whole-plan charts (home, relazione): strategic objectives and trend."""
@@ -833,6 +841,40 @@ class _Renderer:
             descr_file=DESCRIZIONE_FILE,
         )
 
+    # -- publication dates and archive (D.Lgs. 33/2013, art. 8) ---------------
+
+    def _meta_pubblicazione(self, path: str) -> dict[str, str]:
+        """Front matter for the site frame (overrides/main.html): the page's
+        publication dates, in words and ISO (for <meta>), and the archive label."""
+        out: dict[str, str] = {}
+        d = self.pub.date.get(path)
+        if d is not None and d.pubblicato is not None:
+            out["pubblicato"] = pres.data(d.pubblicato)
+            out["data_pubblicazione"] = d.pubblicato.isoformat()
+        if d is not None and d.aggiornato is not None:
+            out["modificato"] = pres.data(d.aggiornato)
+            out["data_modifica"] = d.aggiornato.isoformat()
+        anno = next((a for a in self.pub.archivio if path in (urls.piano(a), urls.relazione(a))), None)
+        if anno is not None:
+            out["archivio"] = (
+                f"Documento in archivio: il periodo di pubblicazione obbligatoria di cinque anni "
+                f"(D.Lgs. 33/2013, art. 8) è terminato il {pres.data(self.pub.archivio[anno])}."
+            )
+        return out
+
+    def archivio(self) -> None:
+        """The "Archivio" page: plan years past the five-year window, with the rule."""
+        from ..pubblicazione import ANNI_OBBLIGO, fine_obbligo, pubblicazione_anno
+
+        righe = []
+        for anno in sorted(self.anni, reverse=True):
+            quando = pubblicazione_anno(self.pub.date, anno)
+            righe.append((self.anni[anno], quando, fine_obbligo(quando) if quando else None, anno in self.pub.archivio))
+        self.pagina(
+            urls.ARCHIVIO, "archivio.md.j2", ARCHIVIO,
+            righe=righe, oggi=self.pub.oggi, anni_obbligo=ANNI_OBBLIGO, giorno=dt.timedelta(days=1),
+        )
+
     # -- navigation ----------------------------------------------------------
 
     def nav(self) -> list[Any]:
@@ -847,8 +889,9 @@ class _Renderer:
         # navigation into every page, so entries that grow with the plan make
         # every page grow with it (quadratic site size). Objective and unit
         # pages are reached from the plan tree and the units' index.
-        piani: list[Any] = [urls.PIANI] + [{T(f"Piano {a.anno}"): urls.piano(a.anno)} for a in reversed(self.anni.values())]
-        relazioni: list[Any] = [urls.RELAZIONI] + [{T(f"Relazione {a.anno}"): urls.relazione(a.anno)} for a in reversed(self.anni.values())]
+        correnti = [a for a in reversed(self.anni.values()) if a.anno not in self.pub.archivio]
+        piani: list[Any] = [urls.PIANI] + [{T(f"Piano {a.anno}"): urls.piano(a.anno)} for a in correnti]
+        relazioni: list[Any] = [urls.RELAZIONI] + [{T(f"Relazione {a.anno}"): urls.relazione(a.anno)} for a in correnti]
         return [
             {"Home": urls.HOME},
             {
@@ -861,6 +904,7 @@ class _Renderer:
                     {SEZIONI[4][0]: SEZIONI[4][1]},
                     {"Indicatori di bilancio (PIRA)": urls.PIRA},
                     {"Strutture responsabili": urls.STRUTTURE},
+                    {ARCHIVIO: urls.ARCHIVIO},
                 ]
             },
             {"Dati aperti": urls.DATI_APERTI},
@@ -1125,6 +1169,7 @@ def render_site(
     provenienza: Any = None,
     opendata: Mapping[str, bytes] | None = None,
     use_directory_urls: bool = True,
+    pubblicazione: Pubblicazione | None = None,
     precedenti: Mapping[str, Impronta] | None = None,
     frammenti: Mapping[int, Mapping[str, str]] | None = None,
     cache_dir: Path | None = None,
@@ -1147,6 +1192,7 @@ def render_site(
         provenienza=provenienza,
         opendata=opendata or {},
         use_directory_urls=use_directory_urls,
+        pubblicazione=pubblicazione,
         precedenti=precedenti,
         frammenti=frammenti,
         cache_dir=cache_dir,

@@ -10,6 +10,7 @@ and its charts sit next to it::
     performance/smvp.md               Sistema di misurazione e valutazione della Performance
     performance/premi.md              Ammontare complessivo dei premi
     performance/dati-premi.md         Dati relativi ai premi
+    performance/archivio.md           Archivio (anni oltre i cinque di pubblicazione obbligatoria)
     performance/pira.md               Indicatori di bilancio (PIRA)
     piano/index.md                    Piano della Performance (every year)
     piano/<anno>/index.md             the plan of one year: the whole tree
@@ -43,6 +44,7 @@ PERFORMANCE = "performance/index.md"
 SMVP = "performance/smvp.md"
 PREMI = "performance/premi.md"
 DATI_PREMI = "performance/dati-premi.md"
+ARCHIVIO = "performance/archivio.md"
 PIRA = "performance/pira.md"
 PIANI = "piano/index.md"
 RELAZIONI = "relazione/index.md"
