@@ -164,8 +164,45 @@ def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(handler=_cmd_build)
 
 
+def _data(text: str):  # -> dt.date
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"data non valida «{text}»: scrivi AAAA-MM-GG, ad esempio 2026-05-31") from None
+
+
+def _cmd_attestazione(args: argparse.Namespace) -> int:
+    from .attestazione import esegui
+
+    return esegui(args.root, data=args.data, out=args.out, sito=args.sito, stdout=sys.stdout, stderr=sys.stderr)
+
+
+def _add_attestazione(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "attestazione",
+        help="compila le righe «Performance» della griglia di attestazione ANAC (autoverifica prima dell'OIV)",
+        description=(
+            "Valuta i cinque obblighi della sezione Performance come la griglia ANAC: pubblicazione (0 o 2), "
+            "completezza del contenuto, aggiornamento e formato aperto (0-3), con una nota per ogni punteggio "
+            "sotto il massimo. Le date vengono dalla storia git; senza --data vale la data dei dati più recenti. "
+            "Con --out scrive la griglia in Excel (.xlsx) o OpenDocument (.ods). Esce con codice 1 se i dati non superano la validazione."
+        ),
+        epilog="esempio:\n  python -m generator attestazione --data 2026-05-31 --out griglia.xlsx\n  python -m generator attestazione --out griglia.ods",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _root(p)
+    p.add_argument("--data", type=_data, default=None, metavar="AAAA-MM-GG", help="data dell'attestazione (predefinita: la data dei dati più recenti)")
+    p.add_argument("--out", type=Path, default=None, metavar="FILE", help="griglia da scrivere: .xlsx (Excel) o .ods (OpenDocument)")
+    p.add_argument("--sito", default=None, metavar="URL", help="indirizzo del sito per i link alle pagine (predefinito: site_url di mkdocs.yml)")
+    p.set_defaults(handler=_cmd_attestazione)
+
+
 #: Every sub-command registers itself here (name -> function adding its parser).
-COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [_add_validate, _add_schema, _add_export, _add_diff, _add_build]
+COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
+    _add_validate, _add_schema, _add_export, _add_diff, _add_build, _add_attestazione,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,7 +40,7 @@ from .validate import CheckResult, check_project, line_reader
 #: How many validation errors the summary quotes (the full list is the validate step's job).
 MAX_ERRORI = 5
 #: Folders whose files make up a project (see the data contract).
-CARTELLE = ("plan", "measurements")
+CARTELLE = ("plan", "measurements", "premi")
 NESSUNA_MODIFICA = "nessuna modifica sostanziale"
 
 # --------------------------------------------------------------------------
@@ -598,6 +598,13 @@ def materialise(root: Path, rev: str, dest: Path) -> str | None:
     with tarfile.open(fileobj=io.BytesIO(proc.stdout), mode="r:") as tar:
         for member in tar:
             parts = member.name.split("/")
+            relazione = member.isreg() and len(parts) == 3 and parts[0] == "relazione" and parts[1].isdigit() and parts[2] == "relazione.yml"
+            if relazione:  # the Relazione's state, read by the attestation lines
+                (dest / parts[0] / parts[1]).mkdir(parents=True, exist_ok=True)
+                data = tar.extractfile(member)
+                assert data is not None
+                (dest / member.name).write_bytes(data.read())
+                continue
             if not member.isreg() or len(parts) != 2 or parts[0] not in CARTELLE or parts[1] in ("", ".", ".."):
                 continue
             data = tar.extractfile(member)
@@ -656,7 +663,29 @@ def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
             return 1 if lh.esito.progetto is None else 0
         assert lb.esito.progetto is not None and lh.esito.progetto is not None
         out.write(markdown(confronta(lb.esito.progetto, lh.esito.progetto), intestazione))
+        out.write(markdown_attestazione(root, lh.cartella, lh.esito.progetto, head))
         return 0
+
+
+def markdown_attestazione(root: Path, cartella: Path, progetto: Progetto, rev: str | None) -> str:
+    """The OIV's grid for the proposed version: one line per Performance obligation.
+
+    Dates come from the history of ``rev`` (the working tree: HEAD's), read
+    in ``root``; the files from ``cartella``.
+    """
+    from . import attestazione, provenance, pubblicazione
+
+    if not progetto.piani:
+        return ""
+    pub = pubblicazione.calcola(cartella, progetto, provenance.storia(root, rev=rev))
+    data = attestazione.riferimento_predefinito(pub, progetto)
+    righe = attestazione.attesta(cartella, progetto, pub, data)
+    testa = [
+        "",
+        f"### Attestazione OIV (griglia ANAC, sezione Performance, al {fmt_data(data)})",
+        "",
+    ]
+    return "\n".join(testa + attestazione.righe_markdown(righe, md)) + "\n"
 
 
 __all__ = [

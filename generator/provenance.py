@@ -292,14 +292,16 @@ def parse_storia(output: str, tagli: frozenset[str] = frozenset()) -> Storia:
     return Storia(primo, ultimo)
 
 
-def storia(root: Path, cartelle: Iterable[str] = CARTELLE_STORIA) -> Storia:
-    """First and latest commit date of every input file: one ``git log``.
+def storia(root: Path, cartelle: Iterable[str] = CARTELLE_STORIA, rev: str | None = None) -> Storia:
+    """First and latest commit date of every input file: one ``git log`` (of ``rev``, default HEAD).
 
     Like :func:`collect`, never raises for git problems: outside a checkout
     or without git the history is empty and pages simply show no dates.
     """
     root = Path(root)
-    proc = _git(root, "log", "--format=%x00%H %ct", "--name-only", "--no-renames", "--", *cartelle)
+    if rev is not None and (rev.startswith("-") or not rev.strip()):
+        return Storia()  # never an option to git
+    proc = _git(root, "log", *([rev] if rev else []), "--format=%x00%H %ct", "--name-only", "--no-renames", "--", *cartelle)
     if proc is None or proc.returncode != 0:
         return Storia()
     tagli: frozenset[str] = frozenset()

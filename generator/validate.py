@@ -115,6 +115,12 @@ def report_project(root: Path, strict: bool, fmt: str, out: IO[str]) -> int:
     diags = esito.diagnostics
     if strict:
         diags = [Diagnostic(d.pos, d.message, d.hint, "errore") for d in diags]
+        if esito.progetto is not None:
+            # The OIV's grid, scored before the OIV does: its notes stay
+            # warnings (a Relazione awaiting validation is not a broken file).
+            from . import attestazione
+
+            diags = diags + attestazione.avvisi(attestazione.calcola(root, esito.progetto)[0])
     print_report(diags, root, fmt, out)
     return 1 if any(d.is_error for d in diags) else 0
 
