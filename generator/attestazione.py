@@ -42,6 +42,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -314,10 +316,35 @@ def xlsx(righe: Sequence[Riga], data: dt.date, base_url: str = "") -> bytes:
     wb.properties.creator = "performance-trasparente"
     out = io.BytesIO()
     wb.save(out)
+    return _zip_riproducibile(out.getvalue(), data)
+
+
+_ISTANTE = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?")
+
+
+def _zip_riproducibile(data: bytes, quando: dt.date) -> bytes:
+    """The same spreadsheet with every timestamp set to ``quando``: same rows, same bytes.
+
+    Both writers stamp the zip entries (and openpyxl the document's
+    "modified" property) with the clock; the attestation date stands in.
+    """
+    stamp = (quando.year, quando.month, quando.day, 0, 0, 0)
+    testo_data = quando.isoformat().encode() + b"T00:00:00Z"
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            contenuto = src.read(info.filename)
+            if info.filename in ("docProps/core.xml", "meta.xml"):
+                contenuto = _ISTANTE.sub(testo_data, contenuto)
+            nuovo = zipfile.ZipInfo(info.filename, date_time=stamp)
+            nuovo.compress_type = info.compress_type  # ODF wants "mimetype" first and stored
+            nuovo.external_attr = 0o644 << 16
+            dst.writestr(nuovo, contenuto)
     return out.getvalue()
 
 
-def ods(righe: Sequence[Riga], base_url: str = "") -> bytes:
+def ods(righe: Sequence[Riga], data: dt.date, base_url: str = "") -> bytes:
     """The grid as an OpenDocument spreadsheet (odfpy)."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
@@ -338,7 +365,7 @@ def ods(righe: Sequence[Riga], base_url: str = "") -> bytes:
     doc.spreadsheet.addElement(table)
     out = io.BytesIO()
     doc.write(out)
-    return out.getvalue()
+    return _zip_riproducibile(out.getvalue(), data)
 
 
 def avvisi(righe: Iterable[Riga]) -> list[Diagnostic]:
@@ -415,7 +442,7 @@ def esegui(root: Path, *, data: dt.date | None, out: Path | None, sito: str | No
             stdout.write(f"    · {n}\n")
     if out is not None:
         base = sito if sito is not None else _site_url(root)
-        contenuto = xlsx(righe, quando, base) if out.suffix.lower() == ".xlsx" else ods(righe, base)
+        contenuto = xlsx(righe, quando, base) if out.suffix.lower() == ".xlsx" else ods(righe, quando, base)
         scrivi_atomico(out, contenuto)
         stdout.write(f"scritta {out}\n")
     return 0

@@ -83,6 +83,16 @@ def test_ods_on_the_shipped_data_reads_back_one_row_per_obligation(tmp_path):
     assert all(_in_range([int(v) for v in r[5:9]]) for r in righe[1:])
 
 
+@pytest.mark.parametrize("nome", ["griglia.xlsx", "griglia.ods"])
+def test_the_same_data_give_the_same_spreadsheet_bytes(tmp_path, nome):
+    dati = spedito(tmp_path / "dati")
+    for out in ("a", "b"):
+        (tmp_path / out).mkdir()
+        run = attestazione(dati, "--data", "2022-05-31", "--out", str(tmp_path / out / nome))
+        assert run.returncode == 0, run.stderr
+    assert (tmp_path / "a" / nome).read_bytes() == (tmp_path / "b" / nome).read_bytes()
+
+
 def test_an_unknown_format_is_refused_before_anything_is_written(tmp_path):
     run = attestazione(spedito(tmp_path / "dati"), "--out", str(tmp_path / "griglia.csv"))
     assert run.returncode == 2 and "xlsx" in run.stderr
