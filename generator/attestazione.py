@@ -53,7 +53,8 @@ from . import score as S
 from .diagnostics import Diagnostic, Pos
 from .model import Progetto, Rilevazione
 from .pubblicazione import Pubblicazione
-from .render import fmt, urls
+from . import presentation as pres
+from .render import urls
 from .source import SourceError, load
 
 #: The obligations of the grid's "Performance" section, in its order and words.
@@ -203,7 +204,7 @@ def _smvp(progetto: Progetto, pub: Pubblicazione, data: dt.date) -> Riga:
     if d is None or d.aggiornato is None:
         p.a("aggiornamento", 0, "data di aggiornamento non registrata: i file del piano non sono ancora nel repository")
     elif d.aggiornato < data - dt.timedelta(days=366):
-        p.a("aggiornamento", 1, f"ultimo aggiornamento il {fmt.data(d.aggiornato)}, più di un anno prima del {fmt.data(data)}")
+        p.a("aggiornamento", 1, f"ultimo aggiornamento il {pres.data(d.aggiornato)}, più di un anno prima del {pres.data(data)}")
     return p.riga(0, None, progetto.piani[max(progetto.piani)].file)
 
 
@@ -223,7 +224,7 @@ def _piano(progetto: Progetto, pub: Pubblicazione, data: dt.date) -> Riga:
     if d is None or d.pubblicato is None:
         p.a("aggiornamento", 0, f"data di pubblicazione del Piano {anno} non registrata: il file non è ancora nel repository")
     elif d.pubblicato > scadenza:
-        p.a("aggiornamento", 2, f"Piano {anno} pubblicato il {fmt.data(d.pubblicato)}, dopo la scadenza del {fmt.data(scadenza)}")
+        p.a("aggiornamento", 2, f"Piano {anno} pubblicato il {pres.data(d.pubblicato)}, dopo la scadenza del {pres.data(scadenza)}")
     return p.riga(1, anno, piano.file)
 
 
@@ -247,11 +248,11 @@ def _relazione(root: Path, progetto: Progetto, pub: Pubblicazione, data: dt.date
     if non_motivati:
         p.meno("completezza", 1, f"{_n(len(non_motivati), 'scostamento non motivato', 'scostamenti non motivati')} ({', '.join(non_motivati[:5])}{', …' if len(non_motivati) > 5 else ''})")
     if stato.stato == "validata" and stato.validazione is not None and stato.validazione > scadenza:
-        p.a("aggiornamento", 2, f"Relazione {anno} validata il {fmt.data(stato.validazione)}, dopo la scadenza del {fmt.data(scadenza)}")
+        p.a("aggiornamento", 2, f"Relazione {anno} validata il {pres.data(stato.validazione)}, dopo la scadenza del {pres.data(scadenza)}")
     elif data > scadenza and consuntivo is None:
-        p.a("aggiornamento", 0, f"scadenza del {fmt.data(scadenza)} superata senza consuntivo")
+        p.a("aggiornamento", 0, f"scadenza del {pres.data(scadenza)} superata senza consuntivo")
     elif data > scadenza and stato.stato != "validata":
-        p.a("aggiornamento", 1, f"scadenza del {fmt.data(scadenza)} superata senza validazione dell'OIV")
+        p.a("aggiornamento", 1, f"scadenza del {pres.data(scadenza)} superata senza validazione dell'OIV")
     return p.riga(2, anno, stato.file or ultima.file)
 
 
@@ -435,7 +436,7 @@ def esegui(root: Path, *, data: dt.date | None, out: Path | None, sito: str | No
         stderr.write("attestazione interrotta: correggi gli errori indicati sopra\n")
         return 1
     righe, quando = calcola(root, progetto, data=data)
-    stdout.write(f"Griglia di attestazione, sezione Performance, al {fmt.data(quando)}:\n")
+    stdout.write(f"Griglia di attestazione, sezione Performance, al {pres.data(quando)}:\n")
     for r in righe:
         stdout.write(f"- {r.obbligo}{f' {r.anno}' if r.anno else ''}: {r.riassunto()}\n")
         for n in r.note:

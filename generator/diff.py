@@ -682,7 +682,7 @@ def markdown_attestazione(root: Path, cartella: Path, progetto: Progetto, rev: s
     righe = attestazione.attesta(cartella, progetto, pub, data)
     testa = [
         "",
-        f"### Attestazione OIV (griglia ANAC, sezione Performance, al {fmt_data(data)})",
+        f"### Attestazione OIV (griglia ANAC, sezione Performance, al {pres.data(data)})",
         "",
     ]
     return "\n".join(testa + attestazione.righe_markdown(righe, md)) + "\n"
