@@ -55,7 +55,6 @@ from .model import Progetto, Rilevazione
 from .pubblicazione import Pubblicazione
 from . import presentation as pres
 from .render import urls
-from .source import SourceError, load
 
 #: The obligations of the grid's "Performance" section, in its order and words.
 OBBLIGHI = (
@@ -136,37 +135,8 @@ def _assente(i: int, anno: int | None, nota: str, file: str) -> Riga:
 
 
 # --------------------------------------------------------------------------
-# The Relazione's state (data contract: relazione/<anno>/relazione.yml)
+# Shortfalls (the data contract's ``scostamento`` on measured values)
 # --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class StatoRelazione:
-    stato: str  # bozza | approvata | validata
-    validazione: dt.date | None = None
-    file: str = ""
-
-
-def stato_relazione(root: Path, anno: int) -> StatoRelazione:
-    """The Relazione's ``stato`` (and validation date); "bozza" without the file.
-
-    ``validate`` is the gate for the file's shape; here an unreadable file
-    simply counts as a draft.
-    """
-    rel = f"relazione/{anno}/relazione.yml"
-    path = Path(root) / rel
-    if not path.is_file():
-        return StatoRelazione("bozza")
-    try:
-        data = load(path, rel).data
-    except SourceError:
-        return StatoRelazione("bozza", file=rel)
-    if not isinstance(data, dict):
-        return StatoRelazione("bozza", file=rel)
-    stato = data.get("stato") if data.get("stato") in ("bozza", "approvata", "validata") else "bozza"
-    validazione = data.get("validazione")
-    quando = validazione.get("data") if isinstance(validazione, dict) else None
-    return StatoRelazione(str(stato), quando if isinstance(quando, dt.date) else None, rel)
 
 
 def scostamenti_non_motivati(progetto: Progetto, ril: Rilevazione) -> list[str]:
@@ -176,7 +146,7 @@ def scostamenti_non_motivati(progetto: Progetto, ril: Rilevazione) -> list[str]:
     for s in ris.strategici():
         for o in s.operativi:
             for e in o.azioni:
-                if e.grado is not None and e.grado < 100 and e.misura is not None and not getattr(e.misura, "scostamento", None):
+                if e.grado is not None and e.grado < 100 and e.misura is not None and e.misura.scostamento is None:
                     out.append(e.azione.codice)
     return out
 
@@ -217,7 +187,7 @@ def _piano(progetto: Progetto, pub: Pubblicazione, data: dt.date) -> Riga:
     senza = [a.codice for a in piano.azioni() if not a.responsabile]
     if senza:
         p.meno("completezza", 1, f"{_n(len(senza), 'azione', 'azioni')} senza struttura responsabile")
-    if getattr(piano, "adozione", None) is None:
+    if piano.adozione is None:
         p.meno("completezza", 1, f"atto di adozione del Piano {anno} non indicato (`adozione`)")
     scadenza = dt.date(anno, 1, 31)
     d = pub.date.get(urls.piano(anno))
@@ -228,7 +198,7 @@ def _piano(progetto: Progetto, pub: Pubblicazione, data: dt.date) -> Riga:
     return p.riga(1, anno, piano.file)
 
 
-def _relazione(root: Path, progetto: Progetto, pub: Pubblicazione, data: dt.date) -> Riga:
+def _relazione(progetto: Progetto, pub: Pubblicazione, data: dt.date) -> Riga:
     anno = data.year - 1
     if anno not in progetto.piani:
         return _assente(2, anno, f"Relazione {anno} non pubblicata: manca il Piano {anno}", f"plan/{anno}.yml")
@@ -238,22 +208,23 @@ def _relazione(root: Path, progetto: Progetto, pub: Pubblicazione, data: dt.date
     p = _Punti()
     consuntivo = next((r for r in reversed(rilevazioni) if r.tipo == "consuntivo"), None)
     scadenza = dt.date(anno + 1, 6, 30)
-    stato = stato_relazione(root, anno)
+    relazione = progetto.relazione(anno)
+    validata_il = relazione.validazione.data if relazione.validata and relazione.validazione is not None else None
     if consuntivo is None:
         p.meno("completezza", 2, f"consuntivo {anno} assente: la Relazione mostra solo i monitoraggi")
-    if stato.stato != "validata":
+    if not relazione.validata:
         p.meno("completezza", 1, f"Relazione {anno} non ancora validata dall'OIV")
     ultima = consuntivo or rilevazioni[-1]
     non_motivati = scostamenti_non_motivati(progetto, ultima)
     if non_motivati:
         p.meno("completezza", 1, f"{_n(len(non_motivati), 'scostamento non motivato', 'scostamenti non motivati')} ({', '.join(non_motivati[:5])}{', …' if len(non_motivati) > 5 else ''})")
-    if stato.stato == "validata" and stato.validazione is not None and stato.validazione > scadenza:
-        p.a("aggiornamento", 2, f"Relazione {anno} validata il {pres.data(stato.validazione)}, dopo la scadenza del {pres.data(scadenza)}")
+    if validata_il is not None and validata_il > scadenza:
+        p.a("aggiornamento", 2, f"Relazione {anno} validata il {pres.data(validata_il)}, dopo la scadenza del {pres.data(scadenza)}")
     elif data > scadenza and consuntivo is None:
         p.a("aggiornamento", 0, f"scadenza del {pres.data(scadenza)} superata senza consuntivo")
-    elif data > scadenza and stato.stato != "validata":
+    elif data > scadenza and not relazione.validata:
         p.a("aggiornamento", 1, f"scadenza del {pres.data(scadenza)} superata senza validazione dell'OIV")
-    return p.riga(2, anno, stato.file or ultima.file)
+    return p.riga(2, anno, relazione.file or ultima.file)
 
 
 def _premi(i: int, progetto: Progetto, data: dt.date) -> Riga:
@@ -274,13 +245,13 @@ def _premi(i: int, progetto: Progetto, data: dt.date) -> Riga:
     return p.riga(i, anno, premi.file)
 
 
-def attesta(root: Path, progetto: Progetto, pub: Pubblicazione, data: dt.date | None = None) -> list[Riga]:
+def attesta(progetto: Progetto, pub: Pubblicazione, data: dt.date | None = None) -> list[Riga]:
     """The five Performance rows of ANAC's grid at ``data`` (default: the latest data date)."""
     data = data or riferimento_predefinito(pub, progetto)
     return [
         _smvp(progetto, pub, data),
         _piano(progetto, pub, data),
-        _relazione(Path(root), progetto, pub, data),
+        _relazione(progetto, pub, data),
         _premi(3, progetto, data),
         _premi(4, progetto, data),
     ]
@@ -402,7 +373,7 @@ def calcola(root: Path, progetto: Progetto, rev: str | None = None, data: dt.dat
 
     pub = pubblicazione.calcola(root, progetto, provenance.storia(root, rev=rev))
     data = data or riferimento_predefinito(pub, progetto)
-    return attesta(root, progetto, pub, data), data
+    return attesta(progetto, pub, data), data
 
 
 FORMATI = (".xlsx", ".ods")
@@ -449,5 +420,5 @@ def esegui(root: Path, *, data: dt.date | None, out: Path | None, sito: str | No
     return 0
 
 
-__all__ = ["INTESTAZIONE", "MASSIMI", "OBBLIGHI", "Riga", "attesta", "avvisi", "calcola", "ods", "righe_markdown", "stato_relazione", "xlsx"]
+__all__ = ["INTESTAZIONE", "MASSIMI", "OBBLIGHI", "Riga", "attesta", "avvisi", "calcola", "ods", "righe_markdown", "xlsx"]
 

@@ -679,7 +679,7 @@ def markdown_attestazione(root: Path, cartella: Path, progetto: Progetto, rev: s
         return ""
     pub = pubblicazione.calcola(cartella, progetto, provenance.storia(root, rev=rev))
     data = attestazione.riferimento_predefinito(pub, progetto)
-    righe = attestazione.attesta(cartella, progetto, pub, data)
+    righe = attestazione.attesta(progetto, pub, data)
     testa = [
         "",
         f"### Attestazione OIV (griglia ANAC, sezione Performance, al {pres.data(data)})",
