@@ -49,11 +49,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import score as S
+from . import presentation as pres, score as S
 from .diagnostics import Diagnostic, Pos
 from .model import Progetto, Rilevazione
 from .pubblicazione import Pubblicazione
-from . import presentation as pres
 from .render import urls
 
 #: The obligations of the grid's "Performance" section, in its order and words.
@@ -279,7 +278,7 @@ def xlsx(righe: Sequence[Riga], data: dt.date, base_url: str = "") -> bytes:
         cell.font = Font(bold=True)
     for r in righe:
         ws.append(r.celle(base_url))
-    for col, width in zip("ABCDEFGHIJ", (14, 40, 34, 40, 8, 14, 16, 14, 14, 90)):
+    for col, width in zip("ABCDEFGHIJ", (14, 40, 34, 40, 8, 14, 16, 14, 14, 90), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):
         row[-1].alignment = Alignment(wrap_text=True, vertical="top")
@@ -385,7 +384,7 @@ def _site_url(root: Path) -> str:
         from mkdocs.config import load_config
 
         url = load_config(config_file=str(Path(root) / "mkdocs.yml")).get("site_url") or ""
-    except Exception:  # noqa: BLE001 - a link prefix is an extra, never a failure
+    except Exception:
         url = ""
     return url if url.endswith("/") else (url + "/" if url else "/")
 

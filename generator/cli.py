@@ -7,6 +7,7 @@ Each command lives in its own ``_cmd_*`` function and is registered in
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -164,8 +165,7 @@ def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(handler=_cmd_build)
 
 
-def _data(text: str):  # -> dt.date
-    import datetime as dt
+def _data(text: str) -> dt.date:
 
     try:
         return dt.date.fromisoformat(text)
@@ -179,7 +179,7 @@ def _cmd_attestazione(args: argparse.Namespace) -> int:
     return esegui(args.root, data=args.data, out=args.out, sito=args.sito, stdout=sys.stdout, stderr=sys.stderr)
 
 
-def _add_attestazione(sub: argparse._SubParsersAction) -> None:
+def _add_attestazione(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "attestazione",
         help="compila le righe «Performance» della griglia di attestazione ANAC (autoverifica prima dell'OIV)",

@@ -26,6 +26,7 @@ Dates are the committer date (when the change landed), as a UTC date.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -279,7 +280,7 @@ def parse_storia(output: str, tagli: frozenset[str] = frozenset()) -> Storia:
         if line.startswith("\0"):
             parti = line[1:].split(" ")
             try:
-                sha, quando = parti[0], dt.datetime.fromtimestamp(int(parti[1]), tz=dt.timezone.utc).date()
+                sha, quando = parti[0], dt.datetime.fromtimestamp(int(parti[1]), tz=dt.UTC).date()
             except (IndexError, ValueError, OverflowError, OSError):
                 sha, quando = "", None
         elif line and quando is not None:
@@ -309,10 +310,8 @@ def storia(root: Path, cartelle: Iterable[str] = CARTELLE_STORIA, rev: str | Non
     if shallow is not None and _text(shallow.stdout).strip() == "true":
         path = _git(root, "rev-parse", "--git-path", "shallow")
         if path is not None and path.returncode == 0:
-            try:
+            with contextlib.suppress(OSError):
                 tagli = frozenset((root / _text(path.stdout).strip()).read_text(encoding="ascii").split())
-            except OSError:
-                pass
     return parse_storia(_text(proc.stdout), tagli)
 
 

@@ -159,9 +159,9 @@ def calcola(root: Path, progetto: Progetto, storia: Storia) -> Pubblicazione:
 
 __all__ = [
     "ANNI_OBBLIGO",
+    "VUOTA",
     "Date",
     "Pubblicazione",
-    "VUOTA",
     "archiviati",
     "calcola",
     "date_di",

@@ -46,8 +46,7 @@ from .model import (
     Variazione,
     Verso,
 )
-from .premi import CARTELLA as CARTELLA_PREMI
-from .premi import Categoria, Premi, avvisi_riservatezza
+from .premi import CARTELLA as CARTELLA_PREMI, Categoria, Premi, avvisi_riservatezza
 from .presentation import percentuale_esatta
 from .source import Document, Loc, SourceError, load
 

@@ -12,7 +12,6 @@ and read the diff before committing.
 from __future__ import annotations
 
 import dataclasses
-
 import datetime as dt
 import html.parser
 import posixpath

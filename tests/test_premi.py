@@ -14,8 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from generator.premi import Categoria, Premi, complementari, piccola, pubblicabili
 from generator.render import pages, urls
@@ -137,12 +136,12 @@ _categoria = st.builds(
 def test_hidden_totals_always_cover_enough_recipients_or_everything(categorie):
     premi = Premi(2021, sum((c.stanziato for c in categorie), Decimal(0)), None, None, tuple(categorie))
     righe = pubblicabili(premi)
-    nascoste = [c for c, r in zip(categorie, righe) if r.distribuito is None and c.distribuito is not None]
+    nascoste = [c for c, r in zip(categorie, righe, strict=True) if r.distribuito is None and c.distribuito is not None]
     # What a reader gets by subtracting the published totals from the year's:
     # the sum over the hidden categories, i.e. an average over this many people.
     gruppo = sum(c.destinatari or 0 for c in nascoste)
     assert not nascoste or gruppo >= 3 or len(nascoste) == len([c for c in categorie if c.distribuito is not None])
-    for c, r in zip(categorie, righe):
+    for c, r in zip(categorie, righe, strict=True):
         if piccola(c, 3):
             assert (r.stanziato, r.distribuito, r.premio_medio, r.premio_minimo, r.premio_massimo) == (None,) * 5
     assert set(complementari(premi)).isdisjoint(i for i, c in enumerate(categorie) if piccola(c, 3))

@@ -215,7 +215,7 @@ def test_built_pages_show_the_commit_dates_whatever_the_day_and_time_zone_of_the
     assert run.returncode == 0, run.stderr
     assert _date_html(root / "site") == primo
     assert primo == {p: (a, b, a, b) for p, (a, b) in ATTESE.items()}
-    oggi = {dt.date.today().isoformat(), dt.datetime.now(dt.timezone.utc).date().isoformat()}
+    oggi = {dt.date.today().isoformat(), dt.datetime.now(dt.UTC).date().isoformat()}
     assert not oggi & {d for ds in primo.values() for d in ds}
 
 

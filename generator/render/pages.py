@@ -33,10 +33,10 @@ from urllib.parse import quote
 import jinja2
 
 from .. import presentation as pres, score as S
-from ..premi import non_pubblicato, pubblicabili
-from ..pubblicazione import VUOTA, Pubblicazione
 from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
+from ..premi import non_pubblicato, pubblicabili
 from ..presentation import Md, attr, finalize, html_text, md, md_block
+from ..pubblicazione import VUOTA, Pubblicazione
 from . import charts as C, urls
 
 TEMPLATES = Path(__file__).parent / "templates"
