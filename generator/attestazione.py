@@ -392,7 +392,7 @@ def _site_url(root: Path) -> str:
 def esegui(root: Path, *, data: dt.date | None, out: Path | None, sito: str | None, stdout: Any, stderr: Any) -> int:
     """``attestazione`` command: validate, score, print the rows, write the grid."""
     from .diagnostics import ValidationFailed
-    from .runtime import scrivi_atomico
+    from .runtime import write_atomic
     from .validate import load_project, print_report
 
     root = Path(root)
@@ -414,7 +414,7 @@ def esegui(root: Path, *, data: dt.date | None, out: Path | None, sito: str | No
     if out is not None:
         base = sito if sito is not None else _site_url(root)
         contenuto = xlsx(righe, quando, base) if out.suffix.lower() == ".xlsx" else ods(righe, quando, base)
-        scrivi_atomico(out, contenuto)
+        write_atomic(out, contenuto)
         stdout.write(f"scritta {out}\n")
     return 0
 
