@@ -31,7 +31,7 @@ from ..presentation import Md, md
 
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 # markdown-it refuses javascript:/vbscript:/file:/data: links itself; our rule is stricter.
-_PARSER.validateLink = lambda url: True  # type: ignore[method-assign]
+_PARSER.validateLink = lambda url: True  # type: ignore[method-assign]  # markdown-it's documented hook is this attribute
 
 #: Python-Markdown's inline specials, plus entities (see escape.py).
 _INLINE = str.maketrans({**{ch: "\\" + ch for ch in "\\`*_{}[]()#+!"}, "&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "&#124;"})

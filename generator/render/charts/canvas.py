@@ -133,7 +133,7 @@ def _label_class(artist_base: type) -> type:
     ``get_rotation_mode``. Pinned matplotlib, and tests check the output.
     """
 
-    class Label(artist_base):  # type: ignore[misc]
+    class Label(artist_base):  # type: ignore[misc]  # base known only after the lazy import of matplotlib
         zorder = 3  # as matplotlib's Text: above patches and lines
 
         def __init__(self, x: float, baseline: float, text: str, prop: Any, color: str, ha: str) -> None:

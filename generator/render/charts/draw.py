@@ -21,6 +21,7 @@ import datetime as dt
 import functools
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 
 from ...presentation import STATI
 from .canvas import (
@@ -160,7 +161,7 @@ _PLOT_RIGHT = WIDTH - MARGIN - 4
 def _as_float(value: object) -> float:
     if isinstance(value, dt.date):
         return float(value.toordinal())
-    return float(value)  # type: ignore[arg-type]
+    return float(value)  # type: ignore[arg-type]  # callers pass present, non-boolean values only
 
 
 def _nice_pad(lo: float, hi: float, tipo: str) -> tuple[float, float]:
@@ -372,8 +373,8 @@ def _draw_bars(spec: BarSpec, alt: str) -> bytes:
     axis_y = rows_top + sum(row_heights)
     height = axis_y + 8 + SMALL_SIZE + 8
 
-    def xmap(v: object) -> float:
-        g = min(max(float(v), 0.0), 100.0)  # type: ignore[arg-type]
+    def xmap(v: float | int | Decimal) -> float:
+        g = min(max(float(v), 0.0), 100.0)
         return _BAR_LEFT + g / 100.0 * (_BAR_RIGHT - _BAR_LEFT)
 
     sheet = Sheet("bar", height)
@@ -442,7 +443,7 @@ def _draw_trend(spec: TrendSpec, alt: str) -> bytes:
     labels = [(p, fmt_date_short(p.data, True)) for p in points]
     last = last_scored(spec)
     status = None if last is None else target_status(last.grado, spec.target, spec.stato)
-    detail = "" if last is None else f"ultimo valore {fmt_grado(last.grado)} ({fmt_date_short(last.data)})"  # type: ignore[arg-type]
+    detail = "" if last is None or last.grado is None else f"ultimo valore {fmt_grado(last.grado)} ({fmt_date_short(last.data)})"
 
     ords = [float(p.data.toordinal()) for p in points]
     if ords and max(ords) > min(ords):
@@ -469,8 +470,8 @@ def _draw_trend(spec: TrendSpec, alt: str) -> bytes:
     plot_top = top + status_h + 24
     plot_bottom = plot_top + _TREND_PLOT_H
 
-    def ymap(g: object) -> float:
-        v = min(max(float(g), 0.0), 100.0)  # type: ignore[arg-type]
+    def ymap(g: float | int | Decimal) -> float:
+        v = min(max(float(g), 0.0), 100.0)
         return plot_bottom - v / 100.0 * _TREND_PLOT_H
 
     height = plot_bottom + 8 + SMALL_SIZE * LINE_HEIGHT + (SMALL_SIZE * LINE_HEIGHT + 2 if any(rows) else 0) + 8
