@@ -6,7 +6,7 @@ VENV    := .venv
 VPY     := $(VENV)/bin/python
 STAMP   := $(VENV)/.installed
 
-.PHONY: site test check lint setup system-deps serve bench clean
+.PHONY: site test check lint setup system-deps serve validate diff bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(VPY) || $(PY) -m venv $(VENV)
@@ -19,8 +19,18 @@ setup: $(STAMP)
 site: $(STAMP)
 	$(VPY) -m generator build
 
+# Staff commands: no virtualenv to activate, `make` uses .venv's Python.
+# BASE/HEAD for `make diff BASE=origin/main [HEAD=rev]`.
+validate: $(STAMP)
+	@$(VPY) -m generator validate
+
 serve: $(STAMP)
 	$(VPY) -m mkdocs serve
+
+BASE ?= origin/main
+HEAD ?=
+diff: $(STAMP)
+	@$(VPY) -m generator diff $(BASE) $(HEAD)
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund

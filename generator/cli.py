@@ -205,9 +205,14 @@ COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], N
 ]
 
 
+def _prog() -> str:
+    """The name the user typed: ``performance`` (console script) or ``python -m generator``."""
+    return "performance" if Path(sys.argv[0]).name == "performance" else "python -m generator"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m generator",
+        prog=_prog(),
         description="Pubblica il Piano e la Relazione sulla Performance da file YAML.",
         epilog="esempio:\n  python -m generator validate\n  python -m generator build --strict",
         formatter_class=argparse.RawDescriptionHelpFormatter,
