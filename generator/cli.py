@@ -165,6 +165,67 @@ def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(handler=_cmd_build)
 
 
+def _cmd_importa_piano(args: argparse.Namespace) -> int:
+    from .spreadsheet.piano import esegui
+
+    rc, report = esegui(args.root, args.file, foglio=args.foglio, anno=args.anno, out=args.out, ente=args.ente, sovrascrivi=args.sovrascrivi)
+    sys.stdout.write(report)
+    return rc
+
+
+def _add_importa_piano(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "importa-piano",
+        help="crea plan/<anno>.yml dal foglio di calcolo del piano (il «Cruscotto»), .xlsx o .ods",
+        description=(
+            "Legge la tabella del piano (Prospettiva, Obiettivi strategici, Obiettivi operativi, Azioni) "
+            "trovando le colonne dal testo delle intestazioni, e scrive il piano in YAML con un commento "
+            "su ogni cella interpretata. Ogni cella illeggibile è segnalata come FILE:Foglio!E12; "
+            "se ci sono errori non scrive nulla. Il risultato supera sempre `validate`."
+        ),
+        epilog="esempio:\n  python -m generator importa-piano Cruscotto.xlsx --anno 2021 --out plan/2021.yml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("file", type=Path, metavar="FILE", help="il foglio di calcolo (.xlsx o .ods)")
+    _root(p)
+    p.add_argument("--foglio", metavar="NOME", help="il foglio con la tabella (predefinito: il primo che la contiene)")
+    p.add_argument("--anno", type=int, metavar="ANNO", help="anno del piano (predefinito: il primo anno delle colonne Target)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="file da scrivere (predefinito: plan/<anno>.yml)")
+    p.add_argument("--ente", metavar="NOME", help="nome dell'ente (predefinito: quello dell'ultimo piano in plan/)")
+    p.add_argument("--sovrascrivi", action="store_true", help="sostituisce il file se esiste già")
+    p.set_defaults(handler=_cmd_importa_piano)
+
+
+def _cmd_nuovo_anno(args: argparse.Namespace) -> int:
+    from .nuovo_anno import NuovoAnnoError, nuovo_anno
+
+    try:
+        dest = nuovo_anno(args.root, args.anno, sovrascrivi=args.sovrascrivi)
+    except NuovoAnnoError as err:
+        print(f"errore: {err}\nnessun file scritto", file=sys.stderr)
+        return 1
+    print(f"scritto {dest.relative_to(args.root).as_posix() if dest.is_relative_to(args.root) else dest}: rivedi le voci segnate «da rivedere»")
+    return 0
+
+
+def _add_nuovo_anno(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "nuovo-anno",
+        help="crea plan/<anno>.yml dall'ultimo piano: obiettivi strategici con i loro target, il resto «da rivedere»",
+        description=(
+            "Scrive il piano del nuovo anno partendo dal piano precedente: gli obiettivi strategici con i target "
+            "già fissati per il nuovo triennio; obiettivi operativi e azioni copiati come punto di partenza e segnati "
+            "«da rivedere» nei commenti. Non sovrascrive un piano esistente."
+        ),
+        epilog="esempio:\n  python -m generator nuovo-anno 2022",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("anno", type=int, metavar="ANNO", help="anno del nuovo piano")
+    _root(p)
+    p.add_argument("--sovrascrivi", action="store_true", help="ricrea il file se esiste già")
+    p.set_defaults(handler=_cmd_nuovo_anno)
+
+
 def _data(text: str) -> dt.date:
 
     try:
@@ -199,9 +260,75 @@ def _add_attestazione(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p.set_defaults(handler=_cmd_attestazione)
 
 
+def _cmd_moduli(args: argparse.Namespace) -> int:
+    from .diagnostics import ValidationFailed
+    from .spreadsheet.moduli import ModuliError, scrivi_moduli
+    from .validate import print_report
+
+    try:
+        scritti = scrivi_moduli(args.root, args.data, args.tipo, args.out)
+    except ValidationFailed as e:
+        print_report(e.diagnostics, args.root, "text", sys.stderr)
+        return 1
+    except ModuliError as e:
+        print(f"errore: {e}", file=sys.stderr)
+        return 1
+    for p in scritti:
+        print(f"scritto {p}")
+    return 0
+
+
+def _add_moduli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "moduli",
+        help="scrive un foglio di calcolo (.xlsx) per ogni struttura responsabile, da compilare con i valori della rilevazione",
+        description=(
+            "Per ogni struttura responsabile scrive un modulo .xlsx con le sue azioni (codice, titolo, indicatore, "
+            "unità, target, soglie, ultimo valore) e le celle da compilare: valore o numeratore/denominatore, nota, "
+            "fonte, evidenza e, a consuntivo, lo scostamento (causa, descrizione, azione correttiva). "
+            "Le istruzioni sono nel primo foglio; le altre celle sono bloccate."
+        ),
+        epilog="esempio:\n  python -m generator moduli --data 2022-06-30 --tipo monitoraggio --out moduli/2022-06-30",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _root(p)
+    p.add_argument("--data", type=_data, required=True, metavar="AAAA-MM-GG", help="data della rilevazione")
+    p.add_argument("--tipo", choices=("monitoraggio", "consuntivo"), required=True, help="monitoraggio (in corso d'anno) o consuntivo (fine anno)")
+    p.add_argument("--out", type=Path, metavar="DIR", help="cartella dei moduli (predefinita: moduli/<data>)")
+    p.set_defaults(handler=_cmd_moduli)
+
+
+def _cmd_importa_rilevazione(args: argparse.Namespace) -> int:
+    from .spreadsheet.rilevazione import esegui
+
+    rc, report = esegui(args.root, list(args.files), args.sovrascrivi)
+    sys.stdout.write(report)
+    return rc
+
+
+def _add_importa_rilevazione(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "importa-rilevazione",
+        help="unisce i moduli compilati dalle strutture in measurements/<data>.yml",
+        description=(
+            "Legge i moduli .xlsx scritti da `moduli` e compilati dalle strutture e scrive (o completa) "
+            "measurements/<data>.yml. Un'azione con un valore in due moduli è un errore; i valori già presenti nel "
+            "file restano, salvo --sovrascrivi. Ogni cella da correggere è indicata come FILE:Valori!J5; "
+            "se ci sono errori non scrive nulla. Il risultato supera sempre `validate`."
+        ),
+        epilog="esempio:\n  python -m generator importa-rilevazione moduli/2022-06-30/*.xlsx",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("files", type=Path, nargs="+", metavar="FILE", help="i moduli compilati (.xlsx)")
+    _root(p)
+    p.add_argument("--sovrascrivi", action="store_true", help="sostituisce i valori già presenti nel file della rilevazione")
+    p.set_defaults(handler=_cmd_importa_rilevazione)
+
+
 #: Every sub-command registers itself here (name -> function adding its parser).
 COMMANDS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = [
     _add_validate, _add_schema, _add_export, _add_diff, _add_build, _add_attestazione,
+    _add_importa_piano, _add_moduli, _add_importa_rilevazione, _add_nuovo_anno,
 ]
 
 

@@ -826,7 +826,13 @@ class _Checker:
         if piano is None:
             if plan_known and f"plan/{y.piano}.yml" not in self.files_with_errors:
                 avail = ", ".join(str(k) for k in piani) or "nessuno"
-                self.error(P(("piano",)), f"nessun piano per l'anno {y.piano} (manca il file plan/{y.piano}.yml)", f"i piani disponibili sono: {avail}; correggi `piano`")
+                self.error(P(("piano",)), f"nessun piano per l'anno {y.piano} (manca il file plan/{y.piano}.yml)", f"i piani disponibili sono: {avail}; correggi `piano`, oppure crea il piano con `python -m generator nuovo-anno {y.piano}`")
+            # Without the plan the codes cannot be checked, but everything
+            # else in the file can: report it now, not one error at a time.
+            if y.data.year != y.piano:
+                self.error(P(("data",)), f"la data {y.data.isoformat()} è fuori dall'anno del piano {y.piano}", f"correggi `data` (una rilevazione del piano {y.piano} ha una data del {y.piano}), oppure `piano` se i valori sono di un altro piano")
+            for code, raw in y.valori.items():
+                self._misura_senza_piano(doc, ("valori", code), code, raw)
             return None
         if y.data.year != piano.anno:
             self.error(P(("data",)), f"la data {y.data.isoformat()} è fuori dall'anno del piano {piano.anno}", f"correggi `data` (una rilevazione del piano {piano.anno} ha una data del {piano.anno}), oppure `piano` se i valori sono di un altro piano")
@@ -891,6 +897,25 @@ class _Checker:
                     f"l'azione «{code}» ha raggiunto il target: lo «scostamento» non serve",
                     "togli `scostamento` (si spiega solo un risultato sotto il target)",
                 )
+
+    def _misura_senza_piano(self, doc: Document, loc: Loc, code: str, raw: Any) -> None:
+        """The checks of one value that do not depend on the action's plan entry."""
+        if not isinstance(raw, S.MisuraYaml):
+            return
+        P = lambda name: doc.pos(loc + (name,))  # noqa: E731
+        if raw.esito is not None:
+            if not raw.nota:
+                self.error(doc.pos(loc), f"manca la «nota»: il giudizio «esito» dell'azione «{code}» va motivato", f'aggiungi la motivazione, ad esempio `"{code}": {{esito: {fmt_pct(raw.esito)}, nota: "piano attuato in parte"}}`')
+            if not (0 <= raw.esito <= HUNDRED):
+                self.error(P("esito"), f"l'esito deve essere tra 0% e 100%, trovato {fmt_pct(raw.esito)}", "scrivi ad esempio `esito: 80%`")
+        if raw.numeratore is not None or raw.denominatore is not None:
+            if raw.numeratore is None or raw.denominatore is None:
+                missing = "numeratore" if raw.numeratore is None else "denominatore"
+                self.error(doc.pos(loc), f"manca il «{missing}»: un rapporto ha sia numeratore sia denominatore", f"aggiungi il {missing}, ad esempio `{{numeratore: 30, denominatore: 40}}`; oppure scrivi solo il valore calcolato")
+            elif raw.denominatore == 0:
+                self.error(P("denominatore"), f"il denominatore dell'azione «{code}» è zero: il rapporto non si può calcolare", "correggi il denominatore, o togli la riga se il dato non è ancora disponibile")
+            if raw.valore is not None:
+                self.error(P("valore"), "scrivi o il valore o il rapporto numeratore/denominatore, non entrambi", "togli `valore`: è calcolato dal rapporto")
 
     def _misura(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int) -> Misura | None:
         """A measured value with its optional extras (fonte, evidenza, scostamento)."""

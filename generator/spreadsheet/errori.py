@@ -1,0 +1,84 @@
+"""Errors found in a spreadsheet, named by cell: ``FILE:Foglio!E12``.
+
+Spreadsheet users know cells by their A1 name, not by line and column, so
+these are reported in that form, quoting the cell's content, in Italian,
+with a suggestion — and all of them together, like the YAML validator does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from openpyxl.utils import get_column_letter
+
+Gravita = Literal["errore", "avviso"]
+
+
+def nome_cella(riga: int, colonna: int) -> str:
+    """1-based row and column -> ``E12``."""
+    return f"{get_column_letter(colonna)}{riga}"
+
+
+@dataclass(frozen=True, slots=True)
+class ErroreCella:
+    """One problem at one cell (``riga``/``colonna`` 0 for the whole sheet or file)."""
+
+    file: str
+    foglio: str
+    riga: int
+    colonna: int
+    messaggio: str
+    suggerimento: str = ""
+    contenuto: str | None = None
+    gravita: Gravita = "errore"
+
+    @property
+    def is_error(self) -> bool:
+        return self.gravita == "errore"
+
+    @property
+    def dove(self) -> str:
+        if not self.foglio:
+            return self.file
+        if not self.riga:
+            return f"{self.file}:{self.foglio}"
+        return f"{self.file}:{self.foglio}!{nome_cella(self.riga, self.colonna)}"
+
+    def chiave(self) -> tuple[str, str, int, int, str]:
+        return (self.file, self.foglio, self.riga, self.colonna, self.messaggio)
+
+
+class ImportazioneFallita(Exception):
+    """Raised after collecting every problem; nothing has been written."""
+
+    def __init__(self, errori: list[ErroreCella]):
+        super().__init__(f"{sum(e.is_error for e in errori)} errori")
+        self.errori = errori
+
+
+def _mostra(testo: str) -> str:
+    # One line, bounded: a cell can hold a whole paragraph.
+    testo = testo.replace("\r", " ").replace("\n", "⏎").replace("\t", "→")
+    return testo if len(testo) <= 120 else testo[:119] + "…"
+
+
+def formatta(errori: Iterable[ErroreCella]) -> str:
+    """The report printed by the import commands (same shape as the validator's)."""
+    items = sorted(errori, key=ErroreCella.chiave)
+    out: list[str] = []
+    for e in items:
+        out.append(f"{e.dove}: {e.gravita}: {e.messaggio}")
+        if e.contenuto is not None and e.riga:
+            out.append(f"  {nome_cella(e.riga, e.colonna)} | {_mostra(e.contenuto)}")
+        if e.suggerimento:
+            out.append(f"suggerimento: {e.suggerimento}")
+        out.append("")
+    n_err = sum(e.is_error for e in items)
+    n_avv = len(items) - n_err
+    if not items:
+        out.append("nessun problema trovato")
+    else:
+        out.append(("1 errore" if n_err == 1 else f"{n_err} errori") + ", " + ("1 avviso" if n_avv == 1 else f"{n_avv} avvisi"))
+    return "\n".join(out) + "\n"

@@ -1,0 +1,287 @@
+"""``moduli``: one spreadsheet per responsible unit to collect a measurement.
+
+Heads of units send their figures back in a spreadsheet and never open a
+YAML file. Each form lists the unit's actions (code, title, indicator,
+unit, target, thresholds, last value) and has input cells only where an
+answer goes: the value (or numeratore / denominatore for a ratio), a note,
+the source, a link to the evidence and, in a consuntivo, why the target was
+missed (``scostamento``: causa, descrizione, azione correttiva — see the
+data contract). Choices are drop-down lists (si/no, causa), deadlines are
+date cells, and everything else is locked (sheet protection), so the form
+comes back in the shape :mod:`.rilevazione` reads.
+
+A hidden sheet ``_meta`` records plan year, date, type and unit, so the
+import never has to guess them from the file name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill, Protection
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..model import Azione, Piano, Progetto
+from ..render import fmt
+
+FORMATO = "performance-moduli/1"
+FOGLIO_VALORI = "Valori"
+FOGLIO_META = "_meta"
+SENZA_RESPONSABILE = "senza-responsabile"
+CAUSE = ("esterna", "interna", "indicatore")
+
+#: (key, header) of the Valori sheet, in order; input columns are marked
+COLONNE: list[tuple[str, str, bool]] = [
+    ("codice", "Codice", False),
+    ("titolo", "Azione", False),
+    ("indicatore", "Indicatore", False),
+    ("tipo", "Tipo", False),
+    ("unita", "Unità", False),
+    ("target", "Target", False),
+    ("soglia_80", "Soglia 80%", False),
+    ("soglia_60", "Soglia 60%", False),
+    ("ultimo", "Ultimo valore", False),
+    ("valore", "Valore", True),
+    ("numeratore", "Numeratore", True),
+    ("denominatore", "Denominatore", True),
+    ("nota", "Nota", True),
+    ("fonte", "Fonte del dato", True),
+    ("evidenza", "Evidenza (link a un documento)", True),
+]
+COLONNE_CONSUNTIVO: list[tuple[str, str, bool]] = [
+    ("causa", "Scostamento: causa", True),
+    ("descrizione", "Scostamento: descrizione", True),
+    ("azione_correttiva", "Scostamento: azione correttiva", True),
+]
+RIGA_INTESTAZIONE = 3
+
+_TIPI = {
+    "numero": "numero",
+    "percentuale": "percentuale",
+    "data": "data di completamento",
+    "si_no": "si / no",
+    "qualitativo": "qualitativo: giudizio da 0% a 100%",
+}
+_GRIGIO = PatternFill("solid", fgColor="EEEEEE")
+_GIALLO = PatternFill("solid", fgColor="FFF2CC")
+
+
+@dataclass(frozen=True)
+class Modulo:
+    struttura: str  # id, or SENZA_RESPONSABILE
+    nome: str
+    azioni: tuple[Azione, ...]
+
+
+def moduli_del_piano(piano: Piano) -> list[Modulo]:
+    """One form per unit with actions (an action with two units is in both), plus one for unassigned actions."""
+    per: dict[str, list[Azione]] = {}
+    senza: list[Azione] = []
+    for a in piano.azioni():
+        if not a.responsabile:
+            senza.append(a)
+        for r in a.responsabile:
+            per.setdefault(r, []).append(a)
+    out = [Modulo(sid, piano.strutture.get(sid, sid), tuple(per[sid])) for sid in piano.strutture if sid in per]
+    if senza:
+        out.append(Modulo(SENZA_RESPONSABILE, "Azioni senza struttura responsabile", tuple(senza)))
+    return out
+
+
+def _ultimi(progetto: Progetto, anno: int, data: dt.date) -> dict[str, str]:
+    """Each action's last value before ``data``, as shown on the site ("45%", "30 giugno 2021")."""
+    out: dict[str, str] = {}
+    azioni = {a.codice: a for a in progetto.piani[anno].azioni()}
+    for ril in progetto.rilevazioni_di(anno):
+        if ril.data >= data:
+            continue
+        for code, m in ril.valori.items():
+            a = azioni.get(code)
+            if a is None:
+                continue
+            shown = fmt.valore(m.valore, a.tipo, a.unita) if m.valore is not None else "non completata"
+            out[code] = f"{shown} ({fmt.data(ril.data)})"
+    return out
+
+
+def _istruzioni(ws, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+    righe = [
+        (f"{piano.ente} — Piano della Performance {piano.anno}", True),
+        (f"Rilevazione al {fmt.data(data)} ({tipo})", True),
+        (f"Struttura: {m.nome}", True),
+        ("", False),
+        ("Come compilare", True),
+        (f"1. Apri il foglio «{FOGLIO_VALORI}»: c'è una riga per ogni azione di cui la struttura è responsabile.", False),
+        ("2. Scrivi il valore misurato nella colonna «Valore» (celle gialle). Le altre celle sono bloccate: non servono modifiche.", False),
+        ("   - numero: solo il numero (l'unità di misura è già indicata);", False),
+        ("   - percentuale: ad esempio 45% (oppure, per un rapporto, numeratore e denominatore e lascia vuoto «Valore»);", False),
+        ("   - data: il giorno in cui l'azione è stata completata; se non è ancora completata lascia vuoto «Valore» e spiega nella «Nota»;", False),
+        ("   - si / no: scegli dall'elenco;", False),
+        ("   - qualitativo: il giudizio da 0% a 100% in «Valore», con la motivazione (obbligatoria) nella «Nota».", False),
+        ("3. «Fonte del dato»: da dove viene il numero (ad esempio: gestionale, estrazione del 10/01). «Evidenza»: un link a un documento verificabile.", False),
+        ("4. Se un'azione non è ancora misurabile, lascia la riga vuota: risulterà «non misurata».", False),
+    ]
+    if tipo == "consuntivo":
+        righe += [
+            ("5. Se il risultato è sotto il target, spiega lo scostamento (obbligatorio a consuntivo, D.Lgs. 150/2009 art. 10):", False),
+            ("   - causa: «esterna» (fuori dal controllo dell'ente), «interna» (organizzazione, risorse) o «indicatore» (indicatore o target scelti male);", False),
+            ("   - descrizione: che cosa è successo; azione correttiva: che cosa si farà (facoltativa).", False),
+        ]
+    righe += [
+        ("", False),
+        ("Rimanda il file compilato al controllo di gestione senza cambiarne il nome né la struttura:", False),
+        ("sarà importato con `python -m generator importa-rilevazione`, che segnala ogni cella da correggere (ad esempio «Valori!J5»).", False),
+    ]
+    ws.column_dimensions["A"].width = 120
+    for i, (testo, grassetto) in enumerate(righe, start=1):
+        c = ws.cell(row=i, column=1, value=testo)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        if grassetto:
+            c.font = Font(bold=True, size=12 if i > 3 else 14)
+    ws.protection.sheet = True
+
+
+def _soglia(a: Azione, key: str) -> str:
+    v = getattr(a, key)
+    if a.tipo == "qualitativo":
+        return "valutazione qualitativa" if key == "target" else ""
+    return "" if v is None else fmt.valore(v, a.tipo, a.unita)
+
+
+def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> None:
+    cols = COLONNE + (COLONNE_CONSUNTIVO if tipo == "consuntivo" else [])
+    idx = {k: i for i, (k, _, _) in enumerate(cols, start=1)}
+    ws.cell(row=1, column=1, value=f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
+    for i, (_, header, editable) in enumerate(cols, start=1):
+        c = ws.cell(row=RIGA_INTESTAZIONE, column=i, value=header)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(wrap_text=True, vertical="top")
+        c.fill = _GIALLO if editable else _GRIGIO
+        ws.column_dimensions[get_column_letter(i)].width = {"titolo": 40, "indicatore": 40, "nota": 40, "descrizione": 40, "azione_correttiva": 40}.get(cols[i - 1][0], 16)
+    ws.freeze_panes = ws.cell(row=RIGA_INTESTAZIONE + 1, column=idx["valore"])
+
+    def dv(**kw) -> DataValidation:
+        v = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="Valore non valido", **kw)
+        ws.add_data_validation(v)
+        return v
+
+    si_no = dv(type="list", formula1='"si,no"', error="Scegli «si» o «no» dall'elenco.")
+    date = dv(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", error="Scrivi una data, ad esempio 30/06/2022.")
+    numeri = dv(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", error="Scrivi un numero.")
+    esiti = dv(type="decimal", operator="between", formula1="0", formula2="1", error="Scrivi un giudizio da 0% a 100%.")
+    denominatori = dv(type="decimal", operator="notEqual", formula1="0", error="Il denominatore non può essere zero.")
+    cause = dv(type="list", formula1='"' + ",".join(CAUSE) + '"', error="Scegli la causa dall'elenco: esterna, interna o indicatore.")
+
+    for r, a in enumerate(m.azioni, start=RIGA_INTESTAZIONE + 1):
+        fixed = {
+            "codice": a.codice,
+            "titolo": a.titolo,
+            "indicatore": a.indicatore,
+            "tipo": _TIPI[a.tipo],
+            "unita": a.unita or ("%" if a.tipo in ("percentuale", "qualitativo") else ""),
+            "target": _soglia(a, "target"),
+            "soglia_80": _soglia(a, "soglia_80"),
+            "soglia_60": _soglia(a, "soglia_60"),
+            "ultimo": ultimi.get(a.codice, ""),
+        }
+        for k, v in fixed.items():
+            c = ws.cell(row=r, column=idx[k], value=v)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+            c.number_format = "@"
+        editable = ["valore", "nota", "fonte", "evidenza"]
+        if a.tipo in ("numero", "percentuale"):
+            editable += ["numeratore", "denominatore"]
+        if tipo == "consuntivo":
+            editable += ["causa", "descrizione", "azione_correttiva"]
+        for k in editable:
+            c = ws.cell(row=r, column=idx[k])
+            c.protection = Protection(locked=False)
+            c.fill = _GIALLO
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        ref = ws.cell(row=r, column=idx["valore"]).coordinate
+        cell = ws[ref]
+        if a.tipo == "si_no":
+            si_no.add(ref)
+        elif a.tipo == "data":
+            date.add(ref)
+            cell.number_format = "DD/MM/YYYY"
+        elif a.tipo == "qualitativo":
+            esiti.add(ref)
+            cell.number_format = "0%"
+        elif a.tipo == "percentuale":
+            numeri.add(ref)
+            cell.number_format = "0.0%"
+        else:
+            numeri.add(ref)
+        if a.tipo in ("numero", "percentuale"):
+            numeri.add(ws.cell(row=r, column=idx["numeratore"]).coordinate)
+            denominatori.add(ws.cell(row=r, column=idx["denominatore"]).coordinate)
+        for k in ("nota", "fonte", "evidenza", "descrizione", "azione_correttiva"):
+            if k in idx:
+                ws.cell(row=r, column=idx[k]).number_format = "@"
+        if tipo == "consuntivo":
+            cause.add(ws.cell(row=r, column=idx["causa"]).coordinate)
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # widening a column to read is fine
+
+
+def _meta(ws, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+    for i, (k, v) in enumerate((("formato", FORMATO), ("piano", piano.anno), ("data", data.isoformat()), ("tipo", tipo), ("struttura", m.struttura), ("nome", m.nome)), start=1):
+        ws.cell(row=i, column=1, value=k)
+        ws.cell(row=i, column=2, value=v).number_format = "@"
+    ws.sheet_state = "hidden"
+    ws.protection.sheet = True
+
+
+def scrivi_modulo(path: Path, m: Modulo, piano: Piano, data: dt.date, tipo: str, ultimi: dict[str, str]) -> None:
+    wb = Workbook()
+    ist = wb.active
+    ist.title = "Istruzioni"
+    _istruzioni(ist, m, piano, data, tipo)
+    _valori(wb.create_sheet(FOGLIO_VALORI), m, data, tipo, ultimi)
+    _meta(wb.create_sheet(FOGLIO_META), m, piano, data, tipo)
+    # Same inputs -> same bytes: the document's dates are the measurement's.
+    stamp = dt.datetime.combine(data, dt.time())
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
+    wb.properties.creator = "performance trasparente"
+    wb.properties.lastModifiedBy = None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+
+
+class ModuliError(Exception):
+    pass
+
+
+def scrivi_moduli(root: Path, data: dt.date, tipo: str, out: Path | None) -> list[Path]:
+    """Write every unit's form; raise ValidationFailed (data errors) or ModuliError."""
+    from ..validate import load_project
+
+    progetto = load_project(root)
+    piano = progetto.piani.get(data.year)
+    if piano is None:
+        disponibili = ", ".join(str(a) for a in progetto.piani) or "nessuno"
+        raise ModuliError(
+            f"nessun piano per l'anno {data.year} (la data {data.isoformat()} è del {data.year}); piani disponibili: {disponibili}\n"
+            f"suggerimento: crea il piano con `python -m generator nuovo-anno {data.year}`"
+        )
+    dest = out if out is not None else root / "moduli" / data.isoformat()
+    ultimi = _ultimi(progetto, piano.anno, data)
+    scritti = []
+    for m in moduli_del_piano(piano):
+        path = dest / f"rilevazione-{data.isoformat()}-{m.struttura}.xlsx"
+        scrivi_modulo(path, m, piano, data, tipo, ultimi)
+        scritti.append(path)
+    return scritti
+
+
+def _num(v: Decimal) -> float | int:
+    return int(v) if v == v.to_integral_value() else float(v)
