@@ -24,8 +24,11 @@ site: $(STAMP)
 validate: $(STAMP)
 	@$(VPY) -m generator validate
 
+# NO_MKDOCS_2_WARNING: Material prints a 17-line notice about MkDocs 2.0 on
+# every start, before any project code runs; it buries the preview's own
+# messages (the pinned MkDocs 1.6 is not affected).
 serve: $(STAMP)
-	$(VPY) -m mkdocs serve
+	NO_MKDOCS_2_WARNING=true $(VPY) -m mkdocs serve
 
 BASE ?= origin/main
 HEAD ?=

@@ -65,7 +65,7 @@ def test_make_diff_takes_base_from_the_command_line():
 
 def test_make_serve_runs_mkdocs_serve_from_the_venv():
     dry = subprocess.run(["make", "-n", "-C", str(REPO), "serve"], capture_output=True, text=True, check=True).stdout
-    assert ".venv/bin/python -m mkdocs serve" in dry
+    assert ".venv/bin/python -m mkdocs serve" in dry and "NO_MKDOCS_2_WARNING=true" in dry
 
 
 def test_pre_commit_hook_calls_make_validate():
