@@ -39,7 +39,7 @@ def progetto(tmp_path: Path) -> Path:
 def test_performance_console_command_runs_every_subcommand_help():
     exe = VENV_BIN / "performance"
     assert exe.exists(), "pyproject.toml declares the `performance` console script"
-    for sub in ("validate", "build", "export", "diff", "schema"):
+    for sub in ("validate", "build", "export", "diff", "schema", "importa-piano", "moduli", "importa-rilevazione", "nuovo-anno"):
         out = subprocess.run([str(exe), sub, "--help"], capture_output=True, text=True, env=_env_without_venv(), check=True).stdout
         assert out.startswith(f"usage: performance {sub}"), out[:200]
         assert "esempio" in out

@@ -27,7 +27,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..model import Azione, Piano, Progetto
-from ..render import fmt
+from .. import presentation as fmt
 
 FORMATO = "performance-moduli/1"
 FOGLIO_VALORI = "Valori"
@@ -104,8 +104,8 @@ def _ultimi(progetto: Progetto, anno: int, data: dt.date) -> dict[str, str]:
             a = azioni.get(code)
             if a is None:
                 continue
-            shown = fmt.valore(m.valore, a.tipo, a.unita) if m.valore is not None else "non completata"
-            out[code] = f"{shown} ({fmt.data(ril.data)})"
+            shown = fmt.misura(m.valore, a.tipo, a.unita, numeratore=m.numeratore, denominatore=m.denominatore)
+            out[code] = f"{shown} al {fmt.data(ril.data)}"
     return out
 
 

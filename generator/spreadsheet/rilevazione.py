@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model import Azione, Piano
-from ..render import fmt
+from .. import presentation as fmt
 from .errori import ErroreCella, ImportazioneFallita, formatta, nome_cella
 from .grid import Cella, Foglio, leggi
 from .moduli import CAUSE, FOGLIO_META, FOGLIO_VALORI, FORMATO
