@@ -148,3 +148,13 @@ def test_a_file_that_is_not_a_spreadsheet_is_an_error_not_a_traceback(progetto: 
     assert _importa(progetto, bad) == 1
     out = capsys.readouterr().out
     assert "non si legge come foglio di calcolo" in out and "Traceback" not in out
+
+
+def test_ods_unreadable_cells_are_reported_at_their_cell(progetto: Path, tmp_path: Path, capsys):
+    rows, merges = tabella()
+    rows = _con(rows, P7="tre", T8="")
+    ods = scrivi_ods(tmp_path / "rotto.ods", rows, merges)
+    assert _importa(progetto, ods) == 1
+    out = capsys.readouterr().out
+    assert "rotto.ods:Cruscotto!P7: errore:" in out and "«tre»" in out
+    assert not (progetto / "plan" / "2021.yml").exists()

@@ -210,3 +210,13 @@ def test_consuntivo_forms_carry_source_and_shortfall_explanation(progetto: Path,
     importato = load_project(progetto).rilevazioni[0]
     assert _punteggi(piano, importato) == _punteggi(piano, mano)
     assert not [d for d in check_project(progetto).diagnostics if "scostamento" in d.message and "non motivato" in d.message]
+
+
+def test_plan_text_that_looks_like_a_formula_stays_text_in_the_forms(progetto: Path):
+    plan = progetto / "plan" / "2021.yml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("titolo: Progetti attivati", 'titolo: "=HYPERLINK(\\"http://x.invalid\\")"', 1), encoding="utf-8")
+    sg = next(f for f in _moduli(progetto, "2021-06-30", "monitoraggio") if f.name.endswith("-uo-scuola-lavoro.xlsx"))
+    ws = load_workbook(sg)["Valori"]
+    cell = next(row[1] for row in ws.iter_rows(min_row=4) if row[0].value == "1.1.1")
+    assert cell.value == '=HYPERLINK("http://x.invalid")'
+    assert cell.data_type == "s"

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -76,6 +75,18 @@ class Modulo:
     struttura: str  # id, or SENZA_RESPONSABILE
     nome: str
     azioni: tuple[Azione, ...]
+
+
+def testo(ws, row: int, column: int, value: object):
+    """Write a cell whose text comes from the data: never a formula.
+
+    openpyxl stores a string starting with «=» as a formula; a title in the
+    plan is untrusted text and must stay text (no formula injection).
+    """
+    c = ws.cell(row=row, column=column, value=value)
+    if isinstance(value, str) and value.startswith("="):
+        c.data_type = "s"
+    return c
 
 
 def moduli_del_piano(piano: Piano) -> list[Modulo]:
@@ -138,8 +149,8 @@ def _istruzioni(ws, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
         ("sarà importato con `python -m generator importa-rilevazione`, che segnala ogni cella da correggere (ad esempio «Valori!J5»).", False),
     ]
     ws.column_dimensions["A"].width = 120
-    for i, (testo, grassetto) in enumerate(righe, start=1):
-        c = ws.cell(row=i, column=1, value=testo)
+    for i, (riga, grassetto) in enumerate(righe, start=1):
+        c = testo(ws, i, 1, riga)
         c.alignment = Alignment(wrap_text=True, vertical="top")
         if grassetto:
             c.font = Font(bold=True, size=12 if i > 3 else 14)
@@ -156,7 +167,7 @@ def _soglia(a: Azione, key: str) -> str:
 def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> None:
     cols = COLONNE + (COLONNE_CONSUNTIVO if tipo == "consuntivo" else [])
     idx = {k: i for i, (k, _, _) in enumerate(cols, start=1)}
-    ws.cell(row=1, column=1, value=f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
+    testo(ws, 1, 1, f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
     for i, (_, header, editable) in enumerate(cols, start=1):
         c = ws.cell(row=RIGA_INTESTAZIONE, column=i, value=header)
         c.font = Font(bold=True)
@@ -190,7 +201,7 @@ def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> 
             "ultimo": ultimi.get(a.codice, ""),
         }
         for k, v in fixed.items():
-            c = ws.cell(row=r, column=idx[k], value=v)
+            c = testo(ws, r, idx[k], v)
             c.alignment = Alignment(wrap_text=True, vertical="top")
             c.number_format = "@"
         editable = ["valore", "nota", "fonte", "evidenza"]
@@ -233,7 +244,7 @@ def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> 
 def _meta(ws, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
     for i, (k, v) in enumerate((("formato", FORMATO), ("piano", piano.anno), ("data", data.isoformat()), ("tipo", tipo), ("struttura", m.struttura), ("nome", m.nome)), start=1):
         ws.cell(row=i, column=1, value=k)
-        ws.cell(row=i, column=2, value=v).number_format = "@"
+        testo(ws, i, 2, v).number_format = "@"
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
@@ -282,6 +293,3 @@ def scrivi_moduli(root: Path, data: dt.date, tipo: str, out: Path | None) -> lis
         scritti.append(path)
     return scritti
 
-
-def _num(v: Decimal) -> float | int:
-    return int(v) if v == v.to_integral_value() else float(v)

@@ -139,9 +139,7 @@ def _header(f: Foglio, r: int, cp: int, file: str, errori: list[ErroreCella]) ->
             if lab == "target" and g == "s":
                 anno = _anno_di(f.cella(terza, c)) or (int(m.group(0)) if (m := re.search(r"20\d\d", t)) else None)
                 if anno is None:
-                    oc = f.origine(sub, c)
                     errori.append(ErroreCella(file, f.nome, terza, c, "manca l'anno sotto «Target» degli obiettivi strategici", "scrivi l'anno (ad esempio 2021) nella riga sotto «Target», una colonna per anno", None))
-                    del oc
                     continue
                 col.s_target[anno] = c
             elif lab == "soglia":
