@@ -227,7 +227,6 @@ def _add_nuovo_anno(sub: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _data(text: str) -> dt.date:
-
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -29,14 +29,17 @@ Under ``mkdocs serve`` (the staff preview):
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 
 from . import build as B
 from .diagnostics import ValidationFailed
@@ -153,13 +156,11 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site / name).write_text(page, encoding="utf-8")
 
 
-def on_serve(server, config: MkDocsConfig, builder):  # noqa: ANN001 - MkDocs' LiveReloadServer
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
     """Stop watching the staging folder: the build writes it, so watching it rebuilt every edit twice."""
     root = Path(config.config_file_path).resolve().parent
     for own in (root / B.STAGING, root / "build" / "anteprima-errore"):
         if str(own) == str(Path(config["docs_dir"]).resolve()) or own.is_dir():
-            try:
+            with contextlib.suppress(KeyError):  # not watched
                 server.unwatch(str(own))
-            except KeyError:
-                pass  # not watched
     return server

@@ -902,7 +902,9 @@ class _Checker:
         """The checks of one value that do not depend on the action's plan entry."""
         if not isinstance(raw, S.MisuraYaml):
             return
-        P = lambda name: doc.pos(loc + (name,))  # noqa: E731
+        def P(name: str) -> Pos:
+            return doc.pos((*loc, name))
+
         if raw.esito is not None:
             if not raw.nota:
                 self.error(doc.pos(loc), f"manca la «nota»: il giudizio «esito» dell'azione «{code}» va motivato", f'aggiungi la motivazione, ad esempio `"{code}": {{esito: {fmt_pct(raw.esito)}, nota: "piano attuato in parte"}}`')

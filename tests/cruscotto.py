@@ -45,7 +45,7 @@ def tabella() -> tuple[list[list[object]], list[tuple[int, int, int, int]]]:
     """All rows (1-based row i = list index i-1) and merged ranges of the Cruscotto sheet."""
     rows: list[list[object]] = [["Piano della Performance 2021-2023 — Cruscotto"] + [None] * (N_COL - 1), [None] * N_COL]
     merges = [(1, 1, 1, N_COL)]
-    for blocco, v in zip(BLOCCHI, _VARIANTI):
+    for blocco, v in zip(BLOCCHI, _VARIANTI, strict=True):
         start = len(rows) + 1
         rows.extend(intestazione(v))
         merges += [(start + a, b, start + c, d) for a, b, c, d in HEADER_MERGES]
@@ -148,7 +148,7 @@ def scrivi_ods(path: Path, rows: Sequence[Sequence[object]] | None = None, merge
             value, fmt = forma(v, j)
             if isinstance(value, str):
                 cell = TableCell(valuetype="string", **attrs)
-                for k, line in enumerate(value.split("\n")):
+                for line in value.split("\n"):
                     cell.addElement(P(text=line))
             elif fmt == "0%":
                 cell = TableCell(valuetype="percentage", value=value, **attrs)

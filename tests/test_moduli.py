@@ -58,7 +58,7 @@ def compila(path: Path, piano: Piano, misure: dict[str, Misura], extra: dict[str
         done.add(code)
         r = row[0].row
 
-        def put(header: str, value) -> None:
+        def put(header: str, value, r: int = r) -> None:
             ws.cell(row=r, column=col[header], value=value)
 
         if m.numeratore is not None:

@@ -13,10 +13,11 @@ Both readers parse XML through defusedxml (no entity expansion attacks).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from .errori import ErroreCella, ImportazioneFallita
 
@@ -138,7 +139,7 @@ def leggi(path: Path, display: str) -> list[Foglio]:
         return _leggi_ods(path, display) if suffix == ".ods" else _leggi_xlsx(path, display)
     except ImportazioneFallita:
         raise
-    except Exception as err:  # noqa: BLE001 - a corrupt file must become a message, never a traceback
+    except Exception as err:
         raise fail(
             f"il file non si legge come foglio di calcolo ({type(err).__name__})",
             "aprilo con Excel o LibreOffice e salvalo di nuovo come .xlsx o .ods",
@@ -244,7 +245,7 @@ def _leggi_ods(path: Path, display: str) -> list[Foglio]:
     return fogli
 
 
-def _figli(node, ns: str, wanted: tuple[str, ...], groups: tuple[str, ...]):
+def _figli(node: Any, ns: str, wanted: tuple[str, ...], groups: tuple[str, ...]) -> Iterator[Any]:
     for child in node.childNodes:
         if getattr(child, "qname", None) is None:
             continue
@@ -254,7 +255,7 @@ def _figli(node, ns: str, wanted: tuple[str, ...], groups: tuple[str, ...]):
             yield from _figli(child, ns, wanted, groups)
 
 
-def _testo_ods(cell) -> str:
+def _testo_ods(cell: Any) -> str:
     from odf.text import P
 
     parts = []
@@ -263,7 +264,7 @@ def _testo_ods(cell) -> str:
     return "\n".join(parts)
 
 
-def _plain(node) -> str:
+def _plain(node: Any) -> str:
     out = []
     for child in node.childNodes:
         if child.nodeType == child.TEXT_NODE:
@@ -281,7 +282,7 @@ def _plain(node) -> str:
     return "".join(out)
 
 
-def _cella_ods(cell, OFFICENS: str) -> Cella | None:
+def _cella_ods(cell: Any, OFFICENS: str) -> Cella | None:
     kind = cell.getAttrNS(OFFICENS, "value-type")
     if kind in ("float", "percentage", "currency"):
         raw = cell.getAttrNS(OFFICENS, "value")

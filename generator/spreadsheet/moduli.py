@@ -19,14 +19,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..model import Azione, Piano, Progetto
 from .. import presentation as fmt
+from ..model import Azione, Piano, Progetto
 
 FORMATO = "performance-moduli/1"
 FOGLIO_VALORI = "Valori"
@@ -77,7 +78,7 @@ class Modulo:
     azioni: tuple[Azione, ...]
 
 
-def testo(ws, row: int, column: int, value: object):
+def testo(ws: Any, row: int, column: int, value: object) -> Any:
     """Write a cell whose text comes from the data: never a formula.
 
     openpyxl stores a string starting with «=» as a formula; a title in the
@@ -120,7 +121,7 @@ def _ultimi(progetto: Progetto, anno: int, data: dt.date) -> dict[str, str]:
     return out
 
 
-def _istruzioni(ws, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+def _istruzioni(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
     righe = [
         (f"{piano.ente} — Piano della Performance {piano.anno}", True),
         (f"Rilevazione al {fmt.data(data)} ({tipo})", True),
@@ -164,7 +165,7 @@ def _soglia(a: Azione, key: str) -> str:
     return "" if v is None else fmt.valore(v, a.tipo, a.unita)
 
 
-def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> None:
+def _valori(ws: Any, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> None:
     cols = COLONNE + (COLONNE_CONSUNTIVO if tipo == "consuntivo" else [])
     idx = {k: i for i, (k, _, _) in enumerate(cols, start=1)}
     testo(ws, 1, 1, f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
@@ -176,7 +177,7 @@ def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> 
         ws.column_dimensions[get_column_letter(i)].width = {"titolo": 40, "indicatore": 40, "nota": 40, "descrizione": 40, "azione_correttiva": 40}.get(cols[i - 1][0], 16)
     ws.freeze_panes = ws.cell(row=RIGA_INTESTAZIONE + 1, column=idx["valore"])
 
-    def dv(**kw) -> DataValidation:
+    def dv(**kw: Any) -> Any:
         v = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="Valore non valido", **kw)
         ws.add_data_validation(v)
         return v
@@ -204,12 +205,12 @@ def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> 
             c = testo(ws, r, idx[k], v)
             c.alignment = Alignment(wrap_text=True, vertical="top")
             c.number_format = "@"
-        editable = ["valore", "nota", "fonte", "evidenza"]
+        da_compilare = ["valore", "nota", "fonte", "evidenza"]
         if a.tipo in ("numero", "percentuale"):
-            editable += ["numeratore", "denominatore"]
+            da_compilare += ["numeratore", "denominatore"]
         if tipo == "consuntivo":
-            editable += ["causa", "descrizione", "azione_correttiva"]
-        for k in editable:
+            da_compilare += ["causa", "descrizione", "azione_correttiva"]
+        for k in da_compilare:
             c = ws.cell(row=r, column=idx[k])
             c.protection = Protection(locked=False)
             c.fill = _GIALLO
@@ -241,7 +242,7 @@ def _valori(ws, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> 
     ws.protection.formatColumns = False  # widening a column to read is fine
 
 
-def _meta(ws, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+def _meta(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
     for i, (k, v) in enumerate((("formato", FORMATO), ("piano", piano.anno), ("data", data.isoformat()), ("tipo", tipo), ("struttura", m.struttura), ("nome", m.nome)), start=1):
         ws.cell(row=i, column=1, value=k)
         testo(ws, i, 2, v).number_format = "@"

@@ -23,7 +23,9 @@ import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from .errori import ErroreCella, ImportazioneFallita, nome_cella
 from .grid import Cella, Foglio, leggi
@@ -150,7 +152,7 @@ def _header(f: Foglio, r: int, cp: int, file: str, errori: list[ErroreCella]) ->
                     dest[which] = c
             elif lab not in dest:
                 dest[lab] = c
-        for which, c in zip(("soglia_80", "soglia_60"), soglie_senza_nome):
+        for which, c in zip(("soglia_80", "soglia_60"), soglie_senza_nome[:2], strict=False):
             dest.setdefault(which, c)
     for g, nome, dest, needed in (
         ("s", "Obiettivi strategici", col.s, ("codice", "titolo")),
@@ -434,7 +436,7 @@ class Lettore:
         cod = a.codice
         for k, t in testuali.items():
             a.nota.append(f"{k.replace('_', ' ')}%: «{t}» (valore non indicato nel piano)")
-        qual = [k for k, (l, _, _) in letture.items() if l.genere == "qualitativa"]
+        qual = [k for k, (lt, _, _) in letture.items() if lt.genere == "qualitativa"]
         if qual:
             a.campi["tipo"] = "qualitativo"
             scritti = ", ".join(f"{k.replace('_', ' ')} «{cella.testo.strip()}»" for k, (_, cella, _) in letture.items())
@@ -445,7 +447,7 @@ class Lettore:
             if not any(e.riga == r and "target" in e.messaggio for e in self.errori):
                 self.errore(r, col_target, f"manca il target dell'azione «{cod}»", "scrivi il target (un numero, una percentuale, un mese) oppure «qualitativa»")
             return
-        generi = {k: ("data" if l.genere == "mese" else l.genere) for k, (l, _, _) in letture.items()}
+        generi = {k: ("data" if lt.genere == "mese" else lt.genere) for k, (lt, _, _) in letture.items()}
         base = generi["target"]
         ok = True
         for k, g in generi.items():
@@ -458,25 +460,24 @@ class Lettore:
             return
         tipo = {"percentuale": "percentuale", "numero": "numero", "data": "data", "si_no": "si_no"}[base]
         a.campi["tipo"] = tipo
-        unita = {l.unita for l, _, _ in letture.values() if l.unita}
+        unita = {lt.unita for lt, _, _ in letture.values() if lt.unita}
         if len(unita) > 1:
             _, cella, c = next(x for x in letture.values() if x[0].unita)
             self.errore(r, c, f"target e soglie dell'azione «{cod}» hanno unità diverse ({', '.join(sorted(unita))})", "usa la stessa unità di misura in tutte le celle")
         elif unita:
             a.campi["unita"] = unita.pop()
-        for k, (l, cella, c) in letture.items():
-            v = l.valore
-            a.campi[k] = v
-            if l.nota:
-                a.note[k] = f"{nome_cella(*self.foglio.origine(r, c))}: {l.nota}"
+        for k, (lt, cella, c) in letture.items():
+            a.campi[k] = lt.valore
+            if lt.nota:
+                a.note[k] = f"{nome_cella(*self.foglio.origine(r, c))}: {lt.nota}"
             elif cella.tipo == "data":
                 a.note[k] = f"{nome_cella(*self.foglio.origine(r, c))}: data nel foglio"
         if tipo in ("numero", "percentuale"):
             vals = [(k, letture[k][0].valore, letture[k][2]) for k in ("target", "soglia_80", "soglia_60") if k in letture]
             nums = [v for _, v, _ in vals]
             if len(nums) >= 2:
-                down = all(x <= y for x, y in zip(nums, nums[1:])) and nums[0] < nums[-1]  # type: ignore[operator]
-                up = all(x >= y for x, y in zip(nums, nums[1:]))  # type: ignore[operator]
+                down = all(x <= y for x, y in pairwise(nums)) and nums[0] < nums[-1]  # type: ignore[operator]
+                up = all(x >= y for x, y in pairwise(nums))  # type: ignore[operator]
                 if down:
                     a.campi["verso"] = "decrescente"
                     a.note["verso"] = "ricavato dall'ordine delle soglie: più basso è meglio"
@@ -654,7 +655,7 @@ def _commenti(m: CommentedMap, note: dict[str, str], alias: dict[str, str]) -> N
 class Risultato:
     testo: str
     avvisi: list[ErroreCella]
-    validazione: list  # validator diagnostics (warnings only when it succeeded)
+    validazione: list[Any]  # validator diagnostics (warnings only when it succeeded)
 
 
 def _scegli_foglio(fogli: list[Foglio], nome: str | None, display: str) -> Foglio:
@@ -675,8 +676,8 @@ def _scegli_foglio(fogli: list[Foglio], nome: str | None, display: str) -> Fogli
 
 def importa(path: Path, display: str, *, foglio: str | None, anno: int | None, ente: str | None) -> Risultato:
     """Read the spreadsheet and build the plan's YAML; raise ImportazioneFallita with every error."""
-    from ..validate import check_project, line_reader
     from ..diagnostics import format_text
+    from ..validate import check_project, line_reader
 
     fogli = leggi(path, display)
     f = _scegli_foglio(fogli, foglio, display)
@@ -726,8 +727,9 @@ def ente_predefinito(root: Path) -> str | None:
             data = load(p, p.name).data
         except SourceError:
             continue
-        if isinstance(data, dict) and isinstance(data.get("ente"), str):
-            return data["ente"]
+        ente = data.get("ente") if isinstance(data, dict) else None
+        if isinstance(ente, str):
+            return ente
     return None
 
 

@@ -24,8 +24,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from ..model import Azione, Piano
 from .. import presentation as fmt
+from ..model import Azione, Piano
 from .errori import ErroreCella, ImportazioneFallita, formatta, nome_cella
 from .grid import Cella, Foglio, leggi
 from .moduli import CAUSE, FOGLIO_META, FOGLIO_VALORI, FORMATO
@@ -191,8 +191,9 @@ def _riga(f: Foglio, r: int, cols: dict[str, int], a: Azione, data: dt.date, tip
     elif "numeratore" not in out:
         out["valore"] = value
     for k in ("nota", "fonte", "evidenza"):
-        if testi[k]:
-            out[k] = q(testi[k])
+        text = testi[k]
+        if text:
+            out[k] = q(text)
     if any(testi[k] for k in ("causa", "descrizione", "azione_correttiva")):
         causa = (testi["causa"] or "").lower()
         if causa not in CAUSE:
@@ -332,8 +333,7 @@ def _valida(root: Path, dest: Path, testo: str, seen: dict[str, Risposta]) -> No
                 shutil.copy2(p, t / "measurements" / p.name)
         (t / rel).write_text(testo, encoding="utf-8")
         esito = check_project(t)
-    mine = [d for d in esito.diagnostics if d.pos.file == rel and (d.is_error or True)]
-    errors = [d for d in mine if d.is_error]
+    errors = [d for d in esito.diagnostics if d.pos.file == rel and d.is_error]
     if not errors:
         return
     lines = testo.splitlines()
@@ -354,9 +354,8 @@ def _valida(root: Path, dest: Path, testo: str, seen: dict[str, Risposta]) -> No
 
 
 def esegui(root: Path, files: list[Path], sovrascrivi: bool) -> tuple[int, str]:
-    from ..diagnostics import ValidationFailed
+    from ..diagnostics import ValidationFailed, format_text
     from ..validate import line_reader
-    from ..diagnostics import format_text
 
     try:
         dest, testo, avvisi = importa(root, files, sovrascrivi)

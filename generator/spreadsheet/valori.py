@@ -19,7 +19,7 @@ from .grid import Cella, norm
 
 Genere = Literal["percentuale", "numero", "mese", "data", "qualitativa", "si_no"]
 
-MESI = "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split()
+MESI = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
 
 #: unit words as typed -> the plan's `unita`
 UNITA = {
@@ -78,15 +78,15 @@ def leggi_valore(cella: Cella, anno: int) -> Lettura | Illeggibile:
     """A target or threshold cell (``anno``: the plan's year, for month names)."""
     v = cella.valore
     if cella.tipo == "percentuale":
-        return Lettura("percentuale", v)  # type: ignore[arg-type]
+        return Lettura("percentuale", v)
     if cella.tipo == "valuta":
-        return Lettura("numero", v, "€", f"nel foglio «{cella.testo}» (formato valuta)")  # type: ignore[arg-type]
+        return Lettura("numero", v, "€", f"nel foglio «{cella.testo}» (formato valuta)")
     if cella.tipo == "numero":
-        return Lettura("numero", v)  # type: ignore[arg-type]
+        return Lettura("numero", v)
     if cella.tipo == "data":
-        return Lettura("data", v)  # type: ignore[arg-type]
+        return Lettura("data", v)
     if cella.tipo == "booleano":
-        return Lettura("si_no", v)  # type: ignore[arg-type]
+        return Lettura("si_no", v)
     testo = str(v)
     chiave = normalizza(testo)
     if chiave in ("qualitativa", "qualitativo", "valutazione qualitativa"):
@@ -130,7 +130,7 @@ def leggi_peso(cella: Cella) -> Lettura | Illeggibile:
     """A weight: 0.5 with a % format, "50%", 50 (percentage points), or 0.5 as a fraction."""
     v = cella.valore
     if cella.tipo == "percentuale":
-        return Lettura("percentuale", v)  # type: ignore[arg-type]
+        return Lettura("percentuale", v)
     if cella.tipo == "numero" and isinstance(v, Decimal):
         if 0 < v <= 1:
             return Lettura("percentuale", norm(v * 100), nota=f"nel foglio «{cella.testo}», letto come frazione: {norm(v * 100)}%")
@@ -161,10 +161,7 @@ def leggi_pira(cella: Cella | None) -> bool | Illeggibile:
 def codice(cella: Cella) -> str | Illeggibile:
     """A code as text: "1.1.1", or a number typed as code (1 -> "1", 1.2 -> "1.2")."""
     v = cella.valore
-    if cella.tipo in ("numero",) and isinstance(v, Decimal):
-        testo = format(v, "f")
-    else:
-        testo = cella.testo.strip().rstrip(".")
+    testo = format(v, "f") if cella.tipo == "numero" and isinstance(v, Decimal) else cella.testo.strip().rstrip(".")
     if re.fullmatch(r"[1-9][0-9]*(\.[1-9][0-9]*)*", testo):
         return testo
     return Illeggibile(f"codice non valido «{cella.testo.strip()}»", "i codici sono numeri separati da punti, ad esempio `1`, `1.2`, `1.2.3`")

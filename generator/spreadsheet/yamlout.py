@@ -23,12 +23,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-__all__ = ["CommentedMap", "CommentedSeq", "q", "pct", "num", "dump", "scrivi_atomico"]
+__all__ = ["CommentedMap", "CommentedSeq", "dump", "num", "pct", "q", "scrivi_atomico"]
 
 
 def q(text: str) -> DoubleQuotedScalarString:
     """A quoted scalar (codes: unquoted ``1.10`` would be the number 1.1)."""
-    return DoubleQuotedScalarString(text)
+    quoted: DoubleQuotedScalarString = DoubleQuotedScalarString(text)
+    return quoted
 
 
 def pct(value: Decimal) -> DoubleQuotedScalarString:
