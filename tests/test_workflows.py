@@ -320,7 +320,7 @@ def test_pre_commit_hook_validates_only_when_plan_or_measurements_change():
 def test_pre_commit_runs_ruff_and_mypy_on_python_changes():
     config = _load(PRE_COMMIT_CONFIG)
     hooks = {h["id"]: h for repo in config["repos"] if repo["repo"] == "local" for h in repo["hooks"]}
-    assert hooks["ruff"]["entry"] == "python -m ruff check"
-    assert hooks["mypy"]["entry"] == "python -m mypy"
+    assert hooks["ruff"]["entry"] == ".venv/bin/python -m ruff check"  # the project's venv: nothing to activate
+    assert hooks["mypy"]["entry"] == ".venv/bin/python -m mypy"
     assert hooks["ruff"]["types"] == hooks["mypy"]["types"] == ["python"]
     assert hooks["mypy"]["pass_filenames"] is False  # mypy checks generator/ as a whole (pyproject.toml)
