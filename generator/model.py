@@ -109,6 +109,22 @@ class Variazione:
 
 
 @dataclass(frozen=True, slots=True)
+class Smvp:
+    """The plan's rules for naming a grado in words (``smvp:`` in the YAML).
+
+    ``soglia_parziale``: from this grado an objective short of its target is
+    "parzialmente raggiunto" (default 60); ``target_prospettive`` and
+    ``target_ente``: targets that give perspectives and the ente a status
+    (without them, the grado alone is shown).
+    """
+
+    soglia_parziale: Decimal = Decimal(60)
+    target_prospettive: Decimal | None = None
+    target_ente: Decimal | None = None
+    pos: Mapping[str, Pos] = _pos()
+
+
+@dataclass(frozen=True, slots=True)
 class Piano:
     ente: str
     titolo: str
@@ -118,6 +134,7 @@ class Piano:
     strutture: Mapping[str, str]
     prospettive: tuple[Prospettiva, ...]
     file: str = ""
+    smvp: Smvp = Smvp()
     pos: Mapping[str, Pos] = _pos()
     adozione: Atto | None = None
     variazioni: tuple[Variazione, ...] = ()  # sorted by date

@@ -216,10 +216,11 @@ def performance(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> d
         "metodo": piano.metodo,
         "pubblicazione": dict(pubblicazione) if pubblicazione is not None else _pubblicazione_vuota(),
         "grado": _punti(ris.grado),
+        "copertura": _punti(ris.copertura),
         "stato": ris.stato,
         "strutture": dict(piano.strutture),
         "prospettive": [
-            {"id": p.id, "nome": p.prospettiva.nome, "grado": _punti(p.grado), "stato": p.stato}
+            {"id": p.id, "nome": p.prospettiva.nome, "grado": _punti(p.grado), "copertura": _punti(p.copertura), "stato": p.stato}
             for p in ris.prospettive
         ],
         "obiettivi_strategici": [
@@ -274,7 +275,10 @@ _COPERTURA = {
     "maximum": 100,
     "description": "Quota (in punti percentuali, 2 decimali) del peso dei sotto-obiettivi che hanno un grado.",
 }
-_STATO = {"enum": list(STATI), "description": "Esito in parole, secondo la regola pubblicata sul sito."}
+_STATO = {
+    "enum": [*STATI, None],
+    "description": "Esito in parole, secondo la regola pubblicata sul sito; null dove il piano non dà un target (solo il grado).",
+}
 _TESTO_O_NULL = {"type": ["string", "null"]}
 
 
@@ -448,7 +452,7 @@ SCHEMA_JSON: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": [
-        "anno", "ente", "titolo", "rilevazione", "tipo_rilevazione", "esempio", "metodo", "grado", "stato",
+        "anno", "ente", "titolo", "rilevazione", "tipo_rilevazione", "esempio", "metodo", "grado", "copertura", "stato",
         "strutture", "prospettive", "obiettivi_strategici", "pubblicazione",
     ],
     "properties": {
@@ -460,6 +464,7 @@ SCHEMA_JSON: dict[str, Any] = {
         "esempio": {"type": "boolean", "description": "true se l'ultima rilevazione contiene dati illustrativi, non reali."},
         "metodo": {"enum": ["fasce", "lineare"], "description": "Metodo di calcolo del grado delle azioni: fasce (100/80/60/0) o lineare (interpolato tra le soglie)."},
         "grado": {**_GRADO, "description": "Grado dell'ente: media semplice dei gradi degli obiettivi strategici valutati (2 decimali)."},
+        "copertura": {**_COPERTURA, "description": "Copertura dell'ente: media semplice della copertura degli obiettivi strategici (punti percentuali, 2 decimali)."},
         "stato": _STATO,
         "pubblicazione": _PUBBLICAZIONE,
         "strutture": {"type": "object", "additionalProperties": {"type": "string"}, "description": "Strutture responsabili: identificativo -> nome."},
@@ -468,11 +473,12 @@ SCHEMA_JSON: dict[str, Any] = {
             "items": {
                 "type": "object",
                 "additionalProperties": False,
-                "required": ["id", "nome", "grado", "stato"],
+                "required": ["id", "nome", "grado", "copertura", "stato"],
                 "properties": {
                     "id": {"type": "string"},
                     "nome": {"type": "string"},
                     "grado": {**_GRADO, "description": "Media semplice dei gradi dei suoi obiettivi strategici valutati (2 decimali)."},
+                    "copertura": {**_COPERTURA, "description": "Media semplice della copertura dei suoi obiettivi strategici (punti percentuali, 2 decimali)."},
                     "stato": _STATO,
                 },
             },
@@ -510,7 +516,7 @@ _DESCR_VALORE = (
 
 _ANNO = _campo("anno", "integer", "Anno del piano", required=True)
 _RIL = _campo("rilevazione", "date", "Data della rilevazione su cui è calcolato il grado")
-_STATO_CSV = _campo("stato", "string", "Esito in parole", "Regola pubblicata sul sito.", required=True, enum=list(STATI))
+_STATO_CSV = _campo("stato", "string", "Esito in parole", "Regola pubblicata sul sito; vuoto dove il piano non dà un target.", enum=list(STATI))
 
 #: Where a value comes from and why it falls short (the JSON's fonte, evidenza, scostamento).
 _CAMPI_SPIEGAZIONE = [
@@ -528,6 +534,7 @@ CAMPI: dict[str, list[dict[str, Any]]] = {
         _campo("id", "string", "Identificativo della prospettiva", required=True, unique=True),
         _campo("nome", "string", "Nome della prospettiva", required=True),
         _campo("grado", "number", "Grado di raggiungimento", "Media semplice degli obiettivi strategici valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
+        _campo("copertura", "number", "Copertura", "Media semplice della copertura degli obiettivi strategici (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
         _STATO_CSV,
     ],
     "obiettivi_strategici": [
@@ -539,7 +546,7 @@ CAMPI: dict[str, list[dict[str, Any]]] = {
         _campo("indicatore", "string", "Indicatore"),
         _campo("target", "number", "Target dell'anno", "Punti percentuali; vuoto se non indicato.", **_PUNTI_CSV),
         _campo("grado", "number", "Grado di raggiungimento", "Media pesata degli obiettivi operativi valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
-        _campo("copertura", "number", "Copertura", "Quota del peso degli obiettivi operativi che ha un grado (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
+        _campo("copertura", "number", "Copertura", "Quota del peso misurata fino alle azioni: Σ peso·copertura / Σ peso su tutti gli obiettivi operativi (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
         _campo("raggiunto", "boolean", "Target raggiunto", "grado ≥ target sui valori esatti; vuoto senza grado o senza target."),
         _STATO_CSV,
     ],

@@ -295,6 +295,30 @@ class VariazioneYaml(_Strict):
     descrizione: Testo = _f("Che cosa cambia e perché, ad esempio «target dell'azione 1.4.1 ridotto a 120 per la fine dell'obbligatorietà della mediazione».")
 
 
+class SmvpYaml(_Strict):
+    model_config = _about(
+        "Regole di valutazione (SMVP)",
+        "Come il grado diventa uno stato in parole («raggiunto», «parzialmente raggiunto», «non raggiunto»). "
+        "Tutte le chiavi sono facoltative: i valori predefiniti sono spiegati sulla pagina del Sistema di "
+        "misurazione e valutazione della Performance.",
+    )
+
+    soglia_parziale: Percentuale = _f(
+        "Grado da cui un obiettivo che non arriva al suo target è «parzialmente raggiunto»; sotto è «non raggiunto». "
+        "Predefinito 60%.",
+        default=Decimal(60),
+    )
+    target_prospettive: Percentuale | None = _f(
+        "Target delle prospettive: se indicato, ogni prospettiva ha uno stato (raggiunto se il suo grado arriva al target); "
+        "altrimenti solo il grado.",
+        default=None,
+    )
+    target_ente: Percentuale | None = _f(
+        "Target del grado complessivo dell'ente: se indicato, l'ente ha uno stato; altrimenti solo il grado.",
+        default=None,
+    )
+
+
 class PianoYaml(_Strict):
     """A plan file, ``plan/<anno>.yml``."""
 
@@ -317,6 +341,11 @@ class PianoYaml(_Strict):
         "Le strutture responsabili: identificativo (minuscole, cifre, trattini) → nome, ad esempio "
         "uo-mediazione: U.O. \"Mediazione\". Le azioni vi fanno riferimento con `responsabile`.",
         default_factory=dict,
+    )
+    smvp: SmvpYaml = _f(
+        "Regole facoltative del Sistema di misurazione e valutazione: da quale grado un obiettivo è "
+        "«parzialmente raggiunto» (predefinito 60%) e gli eventuali target di prospettive ed ente.",
+        default_factory=SmvpYaml,
     )
     prospettive: list[ProspettivaYaml] = _f("Le prospettive del piano, ciascuna con i suoi obiettivi strategici.", min_length=1)
     adozione: AdozioneYaml | None = _f(

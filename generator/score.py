@@ -19,9 +19,10 @@ Exactness
 Result types (consumed by the site renderer and by :mod:`generator.opendata`)
     :class:`EsitoAzione`, :class:`EsitoOperativo`, :class:`EsitoStrategico`,
     :class:`EsitoProspettiva` and :class:`Risultati` (the whole plan on one
-    rilevazione), produced by :func:`valuta`; :func:`storico` gives every
-    rilevazione of a plan, oldest first. :func:`stato` names the outcome in
-    words (see its docstring for the rule).
+    rilevazione), produced by :func:`valuta`; :func:`valuta_progetto` scores
+    every plan on every rilevazione once (the build's one scored result,
+    :class:`Anno`). Each result carries its status (:func:`stato_obiettivo`,
+    :func:`stato_azione`): the one status scale of the site.
 """
 
 from __future__ import annotations
@@ -53,9 +54,9 @@ PRECISIONE = 34
 
 CENTO = Fraction(100)
 
-Stato = Literal["raggiunto", "parzialmente raggiunto", "non raggiunto", "non misurato"]
+Stato = Literal["raggiunto", "parzialmente raggiunto", "non raggiunto", "in corso", "non misurato"]
 #: Every :data:`Stato`, best first (legends and charts list them in this order).
-STATI: tuple[Stato, ...] = ("raggiunto", "parzialmente raggiunto", "non raggiunto", "non misurato")
+STATI: tuple[Stato, ...] = ("raggiunto", "parzialmente raggiunto", "non raggiunto", "in corso", "non misurato")
 
 
 # --------------------------------------------------------------------------
@@ -194,18 +195,8 @@ def grado_azione(
 # --------------------------------------------------------------------------
 
 
-class _ConStato:
-    """A result that says its status in words, all by one rule (:func:`stato`)."""
-
-    __slots__ = ()
-
-    @property
-    def stato(self) -> Stato:
-        return stato(self)  # type: ignore[arg-type]  # only the five Esito types inherit this mixin
-
-
 @dataclass(frozen=True, slots=True)
-class EsitoAzione(_ConStato):
+class EsitoAzione:
     """One action on one rilevazione.
 
     ``misura`` is None when the rilevazione gives the action no value; it is
@@ -221,16 +212,28 @@ class EsitoAzione(_ConStato):
     def codice(self) -> str:
         return self.azione.codice
 
+    @property
+    def stato(self) -> Stato:
+        """The action's band in words (see :func:`stato_azione`)."""
+        return stato_azione(self.grado, self.misura)
+
 
 @dataclass(frozen=True, slots=True)
-class EsitoOperativo(_ConStato):
+class EsitoOperativo:
     """An operational objective: ``grado`` = Σ peso·grado / Σ peso over its
-    scored actions; ``copertura`` = Σ peso scored / Σ peso all × 100."""
+    scored actions; ``copertura`` = Σ peso scored / Σ peso all × 100.
+
+    ``target`` is its strategic objective's target for the year (the plan
+    gives operational objectives none of their own), so an operational
+    objective and its strategic objective at the same grado read the same.
+    """
 
     obiettivo: ObiettivoOperativo
     grado: Decimal | None
     copertura: Decimal
     azioni: tuple[EsitoAzione, ...]
+    target: Decimal | None = None
+    stato: Stato | None = None
 
     @property
     def codice(self) -> str:
@@ -238,12 +241,14 @@ class EsitoOperativo(_ConStato):
 
 
 @dataclass(frozen=True, slots=True)
-class EsitoStrategico(_ConStato):
+class EsitoStrategico:
     """A strategic objective: weighted mean of its operational objectives.
 
     ``target`` is the objective's target for the plan's year (None if the
     plan gives none); ``raggiunto`` is ``grado >= target`` (compared exactly),
-    None when either is missing.
+    None when either is missing. ``copertura`` is the share of its weight
+    measured all the way down: Σ peso·copertura / Σ peso over all its
+    operational objectives.
     """
 
     obiettivo: ObiettivoStrategico
@@ -252,6 +257,7 @@ class EsitoStrategico(_ConStato):
     target: Decimal | None
     raggiunto: bool | None
     operativi: tuple[EsitoOperativo, ...]
+    stato: Stato | None = None
 
     @property
     def codice(self) -> str:
@@ -259,25 +265,28 @@ class EsitoStrategico(_ConStato):
 
 
 @dataclass(frozen=True, slots=True)
-class EsitoProspettiva(_ConStato):
+class EsitoProspettiva:
     """A perspective: plain mean of its strategic objectives' grado (those
-    with one); ``copertura`` = plain mean of their coverage."""
+    with one); ``copertura`` = plain mean of their coverage. ``target`` and
+    ``stato`` only when the plan sets ``smvp.target_prospettive``."""
 
     prospettiva: Prospettiva
     grado: Decimal | None
     copertura: Decimal
     strategici: tuple[EsitoStrategico, ...]
+    target: Decimal | None = None
+    stato: Stato | None = None
 
     @property
     def id(self) -> str:
         return self.prospettiva.id
 
 
-_E = TypeVar("_E", bound=_ConStato)
+_E = TypeVar("_E", "EsitoAzione", "EsitoOperativo", "EsitoStrategico", "EsitoProspettiva")
 
 
 @dataclass(frozen=True, slots=True)
-class Risultati(_ConStato):
+class Risultati:
     """The whole plan scored on one rilevazione.
 
     ``grado`` is the ente's: plain mean of every strategic objective's grado
@@ -290,6 +299,9 @@ class Risultati(_ConStato):
     grado: Decimal | None
     copertura: Decimal
     prospettive: tuple[EsitoProspettiva, ...]
+    #: The ente's target (``smvp.target_ente``) and status; None without one.
+    target: Decimal | None = None
+    stato: Stato | None = None
     #: code -> result, built once: pages look up every action on every
     #: measurement, and a scan per lookup made rendering quadratic.
     _indice: dict[str, Esito] = field(init=False, repr=False, compare=False)
@@ -338,36 +350,52 @@ class Risultati(_ConStato):
 Esito = EsitoAzione | EsitoOperativo | EsitoStrategico | EsitoProspettiva | Risultati
 
 
-def stato(esito: Esito) -> Stato:
-    """The outcome in words, from the numbers (the site explains this rule).
+def stato_obiettivo(grado: Fraction | Decimal | None, target: Fraction | Decimal | None, soglia_parziale: Fraction | Decimal) -> Stato | None:
+    """The status of an objective (operational, strategic), a perspective or the ente.
 
-    - "non misurato": ``grado`` is None (nothing below it has a score yet;
-      for an action: no value, or a deadline still open in a monitoraggio).
-    - actions and operational objectives (no target of their own):
-      "raggiunto" at 100, "parzialmente raggiunto" above 0, "non raggiunto"
-      at 0.
-    - strategic objectives: "raggiunto" when ``grado >= target`` for the
-      plan's year; otherwise "parzialmente raggiunto" above 0, "non
-      raggiunto" at 0. Without a target for the year, the action rule.
-    - perspectives and the ente: "raggiunto" when every strategic objective
-      below with a grado is "raggiunto"; otherwise "parzialmente raggiunto"
-      above 0, "non raggiunto" at 0.
+    One rule for every level that has a target (the SMVP page states it):
 
-    The state speaks of what was measured: ``copertura`` says how much was.
+    - "non misurato": no grado (nothing below it has a score yet);
+    - None: no target, so no status: the grado is shown alone;
+    - "raggiunto": grado ≥ target (exact values, never rounded ones);
+    - "parzialmente raggiunto": below target, grado ≥ ``soglia_parziale``
+      (the plan's ``smvp.soglia_parziale``, default 60);
+    - "non raggiunto": below the floor.
+
+    A function of (grado, target, floor) alone: the same grado and target at
+    the same level can never get two different words.
     """
-    grado = esito.grado
     if grado is None:
         return "non misurato"
-    if isinstance(esito, EsitoStrategico) and esito.raggiunto is not None:
-        if esito.raggiunto:
-            return "raggiunto"
-    elif isinstance(esito, (EsitoProspettiva, Risultati)):
-        strategici = esito.strategici if isinstance(esito, EsitoProspettiva) else tuple(esito.strategici())
-        if all(stato(s) == "raggiunto" for s in strategici if s.grado is not None):
-            return "raggiunto"
-    elif grado >= 100:
+    if target is None:
+        return None
+    if Fraction(grado) >= Fraction(target):
+        return "raggiunto"
+    return "parzialmente raggiunto" if Fraction(grado) >= Fraction(soglia_parziale) else "non raggiunto"
+
+
+def stato_azione(grado: Decimal | None, misura: Misura | None) -> Stato:
+    """The status of an action, from its band (the threshold it reached).
+
+    - "raggiunto": target reached (grado 100);
+    - "parzialmente raggiunto": a threshold reached, not the target (grado
+      above 0: 80 or 60 by steps, in between with the linear method, or a
+      partial qualitative esito);
+    - "non raggiunto": no threshold reached (grado 0);
+    - "in corso": a deadline still open in a monitoraggio (not scored);
+    - "non misurato": no value in this rilevazione.
+    """
+    if grado is None:
+        return "in corso" if misura is not None and misura.valore is None else "non misurato"
+    if grado >= 100:
         return "raggiunto"
     return "parzialmente raggiunto" if grado > 0 else "non raggiunto"
+
+
+def stato(esito: Esito) -> Stato | None:
+    """The status of any result, as stored on it (see :func:`stato_obiettivo`
+    and :func:`stato_azione` for the rules)."""
+    return esito.stato
 
 
 # --------------------------------------------------------------------------
@@ -400,6 +428,15 @@ def _media_ponderata(
     return grado, copertura
 
 
+def _copertura_ponderata(figli: Sequence[tuple[Fraction, Fraction]]) -> Fraction:
+    """Σ peso·copertura / Σ peso over *all* children (the contract's strategic
+    coverage): an operational objective half measured counts as half covered."""
+    totale = sum((p for p, _ in figli), Fraction(0))
+    if totale > 0:
+        return sum((p * c for p, c in figli), Fraction(0)) / totale
+    return sum((c for _, c in figli), Fraction(0)) / len(figli) if figli else Fraction(0)
+
+
 def _media(figli: Sequence[tuple[Fraction | None, Fraction]]) -> tuple[Fraction | None, Fraction]:
     """Plain mean of (grado, copertura) pairs: grado over those with one."""
     gradi = [g for g, _ in figli if g is not None]
@@ -409,8 +446,9 @@ def _media(figli: Sequence[tuple[Fraction | None, Fraction]]) -> tuple[Fraction 
 
 
 def _valuta_operativo(
-    obiettivo: ObiettivoOperativo, metodo: Metodo, rilevazione: Rilevazione
-) -> tuple[EsitoOperativo, Fraction | None]:
+    obiettivo: ObiettivoOperativo, piano: Piano, rilevazione: Rilevazione, target: Decimal | None
+) -> tuple[EsitoOperativo, Fraction | None, Fraction]:
+    metodo = piano.metodo
     esiti = []
     figli = []
     for a in obiettivo.azioni:
@@ -420,9 +458,14 @@ def _valuta_operativo(
         figli.append((Fraction(a.peso), g))
     grado, copertura = _media_ponderata(figli)
     esito = EsitoOperativo(
-        obiettivo=obiettivo, grado=_decimale(grado), copertura=_decimale(copertura), azioni=tuple(esiti)
+        obiettivo=obiettivo,
+        grado=_decimale(grado),
+        copertura=_decimale(copertura),
+        azioni=tuple(esiti),
+        target=target,
+        stato=stato_obiettivo(grado, target, piano.smvp.soglia_parziale),
     )
-    return esito, grado
+    return esito, grado, copertura
 
 
 def _valuta_strategico(
@@ -430,12 +473,15 @@ def _valuta_strategico(
 ) -> tuple[EsitoStrategico, Fraction | None, Fraction]:
     esiti: list[EsitoOperativo] = []
     figli = []
+    coperture = []
+    target = obiettivo.target.get(piano.anno)
     for o in obiettivo.obiettivi_operativi:
-        figlio, g = _valuta_operativo(o, piano.metodo, rilevazione)
+        figlio, g, c = _valuta_operativo(o, piano, rilevazione, target)
         esiti.append(figlio)
         figli.append((Fraction(o.peso), g))
-    grado, copertura = _media_ponderata(figli)
-    target = obiettivo.target.get(piano.anno)
+        coperture.append((Fraction(o.peso), c))
+    grado, _ = _media_ponderata(figli)
+    copertura = _copertura_ponderata(coperture)
     raggiunto = None if grado is None or target is None else grado >= Fraction(target)
     esito = EsitoStrategico(
         obiettivo=obiettivo,
@@ -444,6 +490,7 @@ def _valuta_strategico(
         target=target,
         raggiunto=raggiunto,
         operativi=tuple(esiti),
+        stato=stato_obiettivo(grado, target, piano.smvp.soglia_parziale),
     )
     return esito, grado, copertura
 
@@ -462,18 +509,27 @@ def valuta(piano: Piano, rilevazione: Rilevazione) -> Risultati:
             figli.append((g, c))
         tutti.extend(figli)
         grado, copertura = _media(figli)
+        target_p = piano.smvp.target_prospettive
         prospettive.append(
             EsitoProspettiva(
-                prospettiva=p, grado=_decimale(grado), copertura=_decimale(copertura), strategici=tuple(esiti)
+                prospettiva=p,
+                grado=_decimale(grado),
+                copertura=_decimale(copertura),
+                strategici=tuple(esiti),
+                target=target_p,
+                stato=stato_obiettivo(grado, target_p, piano.smvp.soglia_parziale),
             )
         )
     grado, copertura = _media(tutti)
+    target_e = piano.smvp.target_ente
     return Risultati(
         piano=piano,
         rilevazione=rilevazione,
         grado=_decimale(grado),
         copertura=_decimale(copertura),
         prospettive=tuple(prospettive),
+        target=target_e,
+        stato=stato_obiettivo(grado, target_e, piano.smvp.soglia_parziale),
     )
 
 

@@ -42,6 +42,7 @@ from .model import (
     Prospettiva,
     Rilevazione,
     Scostamento,
+    Smvp,
     Valore,
     Variazione,
     Verso,
@@ -602,6 +603,16 @@ class _Checker:
             prospettive.append(
                 Prospettiva(p.id, p.nome, tuple(strategici), p.descrizione, pos=_positions(doc, ploc, p))
             )
+        for chiave in ("soglia_parziale", "target_prospettive", "target_ente"):
+            v = getattr(y.smvp, chiave)
+            if v is not None and not (0 <= v <= HUNDRED):
+                self.error(P(("smvp", chiave)), f"«{chiave}» deve essere tra 0% e 100%, trovato {fmt_pct(v)}", f"scrivi ad esempio `{chiave}: 60%`")
+        smvp = Smvp(
+            soglia_parziale=y.smvp.soglia_parziale,
+            target_prospettive=y.smvp.target_prospettive,
+            target_ente=y.smvp.target_ente,
+            pos=_positions(doc, ("smvp",), y.smvp) if "smvp" in y.model_fields_set else {},
+        )
         # Returned even with errors: the measurements are still checked against
         # its codes and types, so one run reports everything. (With any error
         # check_project returns no model, so this plan is never published.)
@@ -614,6 +625,7 @@ class _Checker:
             strutture=dict(y.strutture),
             prospettive=tuple(prospettive),
             file=doc.path,
+            smvp=smvp,
             pos=_positions(doc, (), y),
             adozione=self._adozione(doc, y),
             variazioni=self._variazioni(doc, y),

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from generator.model import (
+    Smvp,
     Azione,
     Misura,
     ObiettivoOperativo,
@@ -107,9 +108,10 @@ def prospettiva(id: str = "p1", strategici: Iterable[ObiettivoStrategico] = ()) 
     return Prospettiva(id=id, nome=f"Prospettiva {id}", obiettivi_strategici=strategici)
 
 
-def piano(prospettive: Iterable[Prospettiva] = (), *, metodo: str = "fasce", anno: int = ANNO) -> Piano:
+def piano(prospettive: Iterable[Prospettiva] = (), *, metodo: str = "fasce", anno: int = ANNO, smvp: Smvp | None = None) -> Piano:
     prospettive = tuple(prospettive) or (prospettiva(),)
     return Piano(
+        smvp=smvp or Smvp(),
         ente="Ente di prova",
         titolo=f"Piano della Performance {anno}-{anno + 2}",
         anno=anno,

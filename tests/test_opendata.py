@@ -159,6 +159,7 @@ def verifica_ricalcolo(doc: dict) -> int:
         gradi_p = []
         for s in (s for s in doc["obiettivi_strategici"] if s["prospettiva"] == p["id"]):
             coppie_s = []
+            coperture_s = []
             for o in s["obiettivi_operativi"]:
                 coppie_o = []
                 for a in o["azioni"]:
@@ -178,8 +179,11 @@ def verifica_ricalcolo(doc: dict) -> int:
                 g_o, c_o = rif_media_pesata(coppie_o)
                 assert (_letto(o["grado"]), _letto(o["copertura"])) == (_pubblicato(g_o), _pubblicato(c_o)), o["codice"]
                 coppie_s.append((Fraction(str(o["peso"])), g_o))
+                coperture_s.append((Fraction(str(o["peso"])), c_o))
                 controllati += 1
-            g_s, c_s = rif_media_pesata(coppie_s)
+            g_s, _ = rif_media_pesata(coppie_s)
+            # spec "Roll-up": Σ peso·copertura / Σ peso over all operational objectives.
+            c_s = sum(p_ * c for p_, c in coperture_s) / sum(p_ for p_, _ in coperture_s)
             assert (_letto(s["grado"]), _letto(s["copertura"])) == (_pubblicato(g_s), _pubblicato(c_s)), s["codice"]
             target = _letto(s["target"])
             assert s["raggiunto"] == (None if g_s is None or target is None else g_s >= target), s["codice"]
@@ -296,6 +300,32 @@ def test_responsabile_is_a_list():
 def test_integral_numbers_have_no_decimal_point():
     text = export_files(progetto_fattorie())[f"{DIR}/{FILE_JSON}"].decode()
     assert '"peso": 50,' in text and '"grado": 100,' in text and ".0," not in text
+
+
+def test_strategic_copertura_of_a_partly_measured_objective_follows_the_contract():
+    """spec "Roll-up": 1.1 (peso 10%, half its actions measured) and 1.2 (peso 90%,
+    fully measured) publish strategic copertura 95, not 100."""
+    piano = f.piano(
+        [
+            f.prospettiva(
+                "p1",
+                [
+                    f.strategico(
+                        "1",
+                        [
+                            f.operativo("1.1", [f.azione("1.1.1", target=1, peso=50), f.azione("1.1.2", target=1, peso=50)], peso=10),
+                            f.operativo("1.2", [f.azione("1.2.1", target=1)], peso=90),
+                        ],
+                    )
+                ],
+            )
+        ]
+    )
+    doc = json.loads(export_files(f.progetto([piano], [f.rilevazione("2021-12-31", {"1.1.1": 1, "1.2.1": 1})]))[f"{DIR}/{FILE_JSON}"])
+    s = doc["obiettivi_strategici"][0]
+    assert [o["copertura"] for o in s["obiettivi_operativi"]] == [50, 100]
+    assert s["copertura"] == 95
+    assert doc["prospettive"][0]["copertura"] == doc["copertura"] == 95  # perspective and ente: plain mean
 
 
 def test_grado_is_rounded_half_even_to_two_decimals():

@@ -126,6 +126,7 @@ def test_every_model_has_an_italian_title_and_description():
         "Obiettivo strategico",
         "Piano della Performance",
         "Prospettiva",
+        "Regole di valutazione (SMVP)",
         "Variazione del piano",
     ]
     assert all(m["description"] for m in models)

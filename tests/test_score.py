@@ -6,17 +6,22 @@ row names the behaviour it pins down.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from fractions import Fraction
 
 import factories as f
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from generator.model import Smvp
 from generator.score import (
     STATI,
     EsitoAzione,
     grado_azione,
     stato,
+    stato_obiettivo,
     storico,
     ultima,
     valuta,
@@ -271,8 +276,30 @@ def test_strategic_coverage_carries_partial_operational_coverage():
         ]
     )
     r = valuta(piano, f.rilevazione("2021-12-31", {"1.1.1": 1}))
-    # The scored part of 1.1 counts by 1.1's weight: 1.1 is scored (at 50%), 1.2 is not.
-    assert r.strategico("1").copertura == 40
+    # Σ peso·copertura over all operational objectives: 1.1 half measured (40 × 50), 1.2 not at all.
+    assert r.strategico("1").copertura == 20
+
+
+def test_strategic_copertura_follows_the_contract_example():
+    """spec "Roll-up": 1.1 (peso 10%, copertura 50) and 1.2 (peso 90%, copertura 100) → 95, not 100."""
+    piano = f.piano(
+        [
+            f.prospettiva(
+                "p1",
+                [
+                    f.strategico(
+                        "1",
+                        [
+                            f.operativo("1.1", [f.azione("1.1.1", target=1, peso=50), f.azione("1.1.2", target=1, peso=50)], peso=10),
+                            f.operativo("1.2", [f.azione("1.2.1", target=1)], peso=90),
+                        ],
+                    )
+                ],
+            )
+        ]
+    )
+    r = valuta(piano, f.rilevazione("2021-12-31", {"1.1.1": 1, "1.2.1": 1}))
+    assert (r.operativo("1.1").copertura, r.operativo("1.2").copertura, r.strategico("1").copertura) == (50, 100, 95)
 
 
 def test_strategic_objective_on_its_target_is_raggiunto():
@@ -409,15 +436,56 @@ def test_stato_of_a_strategic_objective_below_target_is_parzialmente_raggiunto()
     assert r.strategico("1").stato == "parzialmente raggiunto"
 
 
-def test_stato_of_the_ente_is_raggiunto_when_every_scored_strategic_objective_is():
+def test_the_ente_has_no_status_without_a_target_only_its_grado():
     r = valuta(_piano_tre_strategici(), f.rilevazione("2021-12-31", {"1.1.1": 8, "2.1.1": 10}))
-    assert r.stato == "raggiunto"
+    assert (r.grado, r.stato) == (90, None)
+    assert [p.stato for p in r.prospettive] == [None, None]
 
 
-def test_stato_of_the_ente_is_parzialmente_raggiunto_when_one_objective_misses():
-    r = valuta(_piano_tre_strategici(), f.rilevazione("2021-12-31", {"1.1.1": 8, "2.1.1": 6}))
-    assert r.stato == "parzialmente raggiunto"
+def test_the_ente_with_a_target_follows_the_objective_rule():
+    piano = replace(_piano_tre_strategici(), smvp=Smvp(target_ente=Decimal(90), target_prospettive=Decimal(85)))
+    r = valuta(piano, f.rilevazione("2021-12-31", {"1.1.1": 8, "2.1.1": 10}))
+    assert (r.grado, r.target, r.stato) == (90, 90, "raggiunto")
+    assert [(p.grado, p.stato) for p in r.prospettive] == [(80, "parzialmente raggiunto"), (100, "raggiunto")]
+
+
+def test_an_objective_below_the_floor_is_non_raggiunto():
+    r = valuta(_piano_strategico(target=80), f.rilevazione("2021-12-31", {"1.1.1": 0, "1.2.1": 6}))
+    assert (r.strategico("1").grado, r.strategico("1").stato) == (45, "non raggiunto")  # 25*0 + 75*60
+
+
+def test_the_floor_comes_from_the_plan():
+    piano = replace(_piano_strategico(target=80), smvp=Smvp(soglia_parziale=Decimal(40)))
+    r = valuta(piano, f.rilevazione("2021-12-31", {"1.1.1": 0, "1.2.1": 6}))
+    assert r.strategico("1").stato == "parzialmente raggiunto"
+
+
+def test_an_operational_objective_is_judged_on_its_strategic_objectives_target():
+    """Objective 7 "raggiunto" at 86,0% and its only 7.1 "parzialmente" at 86,0% no more."""
+    r = valuta(_piano_strategico(target=80), f.rilevazione("2021-12-31", {"1.1.1": 8, "1.2.1": 8}))
+    assert [(o.grado, o.target, o.stato) for o in r.strategico("1").operativi] == [(80, 80, "raggiunto"), (80, 80, "raggiunto")]
+
+
+def test_an_open_deadline_in_a_monitoraggio_is_in_corso():
+    a = f.azione("1.1.1", tipo="data", target="2021-11-30")
+    r = valuta(f.piano_di_azioni(a), f.rilevazione("2021-06-30", {"1.1.1": None}))
+    assert r.azione("1.1.1").stato == "in corso"
 
 
 def test_stati_lists_every_state_once():
-    assert sorted(STATI) == sorted(set(STATI)) and len(STATI) == 4
+    assert sorted(STATI) == sorted(set(STATI)) and len(STATI) == 5
+
+
+@given(
+    grado=st.decimals(min_value=0, max_value=100, places=3),
+    target=st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=1)),
+    soglia=st.decimals(min_value=0, max_value=100, places=0),
+)
+def test_status_words_are_a_function_of_grado_target_and_floor(grado, target, soglia):
+    parola = stato_obiettivo(grado, target, soglia)
+    if target is None:
+        assert parola is None
+    elif grado >= target:
+        assert parola == "raggiunto"
+    else:
+        assert parola == ("parzialmente raggiunto" if grado >= soglia else "non raggiunto")
