@@ -84,6 +84,11 @@ __all__ = [
     "Md",
     "UnformattedValue",
     "attr",
+    "FORME_SVG",
+    "badge",
+    "icona_svg",
+    "legenda_azioni",
+    "legenda_obiettivi",
     "contrasto",
     "data",
     "data_breve",
@@ -419,3 +424,53 @@ def contrasto(a: str, b: str = BIANCO) -> float:
 
     hi, lo = sorted((luminanza(a), luminanza(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
+
+
+#: The shapes, drawn in a 12×12 box (the SVG icon of :func:`icona_svg`).
+FORME_SVG: dict[str, str] = {
+    "cerchio": '<circle cx="6" cy="6" r="5" fill="{colore}" stroke="{bordo}" stroke-width="1.5"/>',
+    "triangolo": '<path d="M6 1.2 11 10.8H1z" fill="{colore}" stroke="{bordo}" stroke-width="1.5" stroke-linejoin="round"/>',
+    "croce": '<path d="M1.5 3.6 3.6 1.5 6 3.9 8.4 1.5 10.5 3.6 8.1 6 10.5 8.4 8.4 10.5 6 8.1 3.6 10.5 1.5 8.4 3.9 6z" fill="{colore}" stroke="{bordo}" stroke-width="1" stroke-linejoin="round"/>',
+    "mezzo": '<circle cx="6" cy="6" r="5" fill="#FFFFFF" stroke="{bordo}" stroke-width="1.5"/><path d="M6 1a5 5 0 0 0 0 10z" fill="{bordo}"/>',
+    "vuoto": '<circle cx="6" cy="6" r="5" fill="{colore}" stroke="{bordo}" stroke-width="1.5"/>',
+}
+
+
+def icona_svg(stato: str) -> str:
+    """The status's shape as an inline SVG, hidden from screen readers (the
+    word next to it says the same)."""
+    a = STATI[stato]
+    forma = FORME_SVG[a.forma].format(colore=a.colore, bordo=a.bordo)
+    return f'<svg class="pf-stato-icona" aria-hidden="true" focusable="false" viewBox="0 0 12 12" width="12" height="12">{forma}</svg>'
+
+
+def badge(stato: str | None) -> Md:
+    """A status as the site shows it: shape + colour + the word (never colour alone).
+
+    Inline HTML for a Markdown table cell or sentence; the icon is an SVG
+    drawn from :data:`STATI` (so colours are written only there, and print
+    and PDF show them too). ``None`` (no target, so no status) is "—".
+    """
+    if stato is None:
+        return Md("—")
+    a = STATI[stato]
+    return Md(f'<span class="{a.classe}">{icona_svg(stato)}{html.escape(a.parola)}</span>')
+
+
+def legenda_obiettivi(soglia_parziale: Decimal | int) -> Md:
+    """The one-line rule of objectives' statuses, next to every table that shows one."""
+    return Md(
+        f"Stato degli obiettivi: {badge('raggiunto')} se il grado arriva al target; "
+        f"{badge('parzialmente raggiunto')} se resta sotto il target ma arriva a {md(percentuale(soglia_parziale))}; "
+        f"{badge('non raggiunto')} sotto {md(percentuale(soglia_parziale))}."
+    )
+
+
+def legenda_azioni() -> Md:
+    """The one-line rule of actions' statuses (their band), next to every table that shows one."""
+    return Md(
+        f"Stato delle azioni: {badge('raggiunto')} se il valore arriva al target; "
+        f"{badge('parzialmente raggiunto')} se arriva a una soglia (80% o 60%) ma non al target; "
+        f"{badge('non raggiunto')} se non arriva a nessuna soglia; "
+        f"{badge('in corso')} scadenza non ancora arrivata; {badge('non misurato')} nessun valore."
+    )

@@ -422,9 +422,20 @@ def test_provenance_is_shown_next_to_targets_and_values():
     }
     sito = pages.render_site(progetto, provenienza=Provenienza(righe))
     testo = sito.pagine["piano/2021/obiettivi/1.1/index.md"]
-    atteso = "modificato il 3 marzo 2021 \\(commit [aaaaaaa](https://example.org/o/r/commit/" + "a" * 40 + ")\\)"
+    # Plain words; the commit only in the link's target.
+    atteso = "[dato pubblicato il 3 marzo 2021](https://example.org/o/r/commit/" + "a" * 40 + ")"
     assert f"| Target | 5\u00a0gg — {atteso} |" in testo
     assert f"| Valore misurato (31 dicembre 2021) | 4,5\u00a0gg — {atteso} |" in testo
+    assert "commit" not in testo.replace("/commit/", "")
+
+
+def test_provenance_without_a_known_repository_is_plain_text_not_a_dead_link():
+    progetto = load_project(FIXTURE)
+    azione = next(a for a in progetto.piani[2021].azioni() if a.codice == "1.1.1")
+    modifica = Modifica("a" * 40, "aaaaaaa", dt.date(2021, 3, 3), "X", "msg", None)
+    righe = {azione.pos["target"].file: {azione.pos["target"].line: modifica}}
+    testo = pages.render_site(progetto, provenienza=Provenienza(righe)).pagine["piano/2021/obiettivi/1.1/index.md"]
+    assert "| Target | 5\u00a0gg — dato pubblicato il 3 marzo 2021 |" in testo
 
 
 def test_provenance_is_omitted_outside_git(sito):

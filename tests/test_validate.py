@@ -308,3 +308,40 @@ def test_a_negative_premi_amount_is_reported_in_italian(tmp_path):
         capture_output=True, text=True, check=False,
     )
     assert "premi/2021.yml:3:14: errore: «distribuito» deve essere maggiore o uguale a 0, trovato «-5»" in run.stdout
+
+
+# -- SMVP settings (issue 10: one status scale, defined in the plan) -------------------
+
+
+def _con_smvp(tmp_path: Path, righe: str) -> Path:
+    root = copy_case("_valid", tmp_path)
+    piano = root / "plan" / "2021.yml"
+    testo = piano.read_text(encoding="utf-8")
+    piano.write_text(testo.replace("\nprospettive:", f"\nsmvp:\n{righe}prospettive:", 1), encoding="utf-8")
+    return root
+
+
+def test_smvp_settings_default_to_a_60_percent_floor_and_no_targets_for_perspectives_and_ente():
+    smvp = validate.check_project(VALID).progetto.piani[2021].smvp
+    assert (smvp.soglia_parziale, smvp.target_prospettive, smvp.target_ente) == (60, None, None)
+
+
+def test_smvp_settings_are_read_from_the_plan(tmp_path: Path):
+    root = _con_smvp(tmp_path, "  soglia_parziale: 50%\n  target_ente: 80%\n")
+    esito = validate.check_project(root)
+    assert esito.diagnostics == []
+    smvp = esito.progetto.piani[2021].smvp
+    assert (smvp.soglia_parziale, smvp.target_prospettive, smvp.target_ente) == (50, None, 80)
+
+
+def test_smvp_floor_above_100_is_an_error_at_its_line(tmp_path: Path):
+    root = _con_smvp(tmp_path, "  soglia_parziale: 160%\n")
+    errori = validate.check_project(root).errors
+    assert [d.message for d in errori] == ["«soglia_parziale» deve essere tra 0% e 100%, trovato 160%"]
+    riga = (root / "plan" / "2021.yml").read_text(encoding="utf-8").splitlines()[errori[0].pos.line - 1]
+    assert "soglia_parziale" in riga
+
+
+def test_smvp_unknown_key_is_an_error(tmp_path: Path):
+    root = _con_smvp(tmp_path, "  soglia_parzial: 50%\n")
+    assert validate.check_project(root).errors

@@ -116,7 +116,7 @@ class Impronta:
 # A page is a pure function of this code and of the data it reads. Its
 # fingerprint hashes that data's ``repr`` (frozen dataclasses: every field,
 # types tagged, positions left out) plus, for the values a page dates with
-# "modificato il …", the commits of their lines. Over-approximating is fine
+# "dato pubblicato il …", the commits of their lines. Over-approximating is fine
 # (a page rendered for nothing costs time); missing an input would publish a
 # stale page, so tests compare incremental builds with cold ones.
 
@@ -229,15 +229,36 @@ def responsabili(azione: Azione, piano: Piano) -> str:
     return "; ".join(piano.strutture.get(r, r) for r in azione.responsabile)
 
 
-def stato(esito: Any) -> str:
-    return S.stato(esito)
+def stato(esito: Any) -> Md:
+    """The result's status as shape + colour + word (:func:`pres.badge`)."""
+    return pres.badge(esito.stato)
 
 
-def stato_azione(esito: S.EsitoAzione) -> str:
-    """Like :func:`stato`, but a deadline still open says so."""
-    if esito.grado is None and esito.misura is not None and esito.misura.valore is None:
-        return "in corso (scadenza non ancora arrivata)"
-    return S.stato(esito)
+def stato_azione(esito: S.EsitoAzione) -> Md:
+    """An action's status; a deadline still open reads "in corso"."""
+    return pres.badge(esito.stato)
+
+
+def target_azione(azione: Azione) -> str:
+    """An action's target for a table's "Target" column."""
+    if azione.target is None:
+        return "giudizio del valutatore"
+    return valore(azione.target, azione)
+
+
+def mancati(r: S.Risultati) -> list[S.EsitoStrategico]:
+    """The strategic objectives that fell short of their target (worst first)."""
+    corti = [s for s in r.strategici() if s.stato in ("parzialmente raggiunto", "non raggiunto")]
+    return sorted(corti, key=lambda s: (s.grado if s.grado is not None else Decimal(-1), S_natural(s.codice)))
+
+
+def S_natural(codice: str) -> tuple[int, ...]:
+    return tuple(int(p) for p in codice.split(".") if p.isdigit())
+
+
+def note_sotto_target(s: S.EsitoStrategico) -> list[S.EsitoAzione]:
+    """The actions of ``s`` below their target that carry a note (why)."""
+    return [e for o in s.operativi for e in o.azioni if e.grado is not None and e.grado < 100 and e.misura is not None and e.misura.nota]
 
 
 def raggiunto(esito: S.EsitoStrategico) -> str:
@@ -385,7 +406,7 @@ class Pagina:
         )
 
     def modifica(self, oggetto: Any, campo: str = "") -> Md:
-        """" — modificato il 3 marzo 2021 (commit abc1234)" for a field, or nothing.
+        """" — dato pubblicato il 3 marzo 2021" (a link to the change when the repository is known) for a field, or nothing.
 
         ``campo="*"`` takes the latest change among all the object's lines
         (a measured value written as several keys).
@@ -397,10 +418,11 @@ class Pagina:
         m = prov.recente(posizioni.values()) if campo == "*" else prov.get(posizioni.get(campo) or posizioni.get(""))
         if m is None:
             return Md("")
-        commit = f"commit {md(m.short)}"
+        testo = md(f"dato pubblicato il {pres.data(m.data)}")
         if m.url:
-            commit = f"commit [{md(m.short)}]({_url(m.url)})"
-        return Md(f" — modificato il {md(pres.data(m.data))} \\({commit}\\)")
+            # The commit is the link's target, never its words.
+            return Md(f" — [{testo}]({_url(m.url)})")
+        return Md(f" — {testo}")
 
 
 class _Renderer:
@@ -459,6 +481,13 @@ class _Renderer:
             responsabili=responsabili,
             stato=stato,
             stato_azione=stato_azione,
+            target_azione=target_azione,
+            mancati=mancati,
+            note_sotto_target=note_sotto_target,
+            legenda_obiettivi=pres.legenda_obiettivi,
+            legenda_azioni=pres.legenda_azioni,
+            stato_vuoto=pres.badge("non misurato"),
+            badge=pres.badge,
             raggiunto=raggiunto,
             targets=targets,
             descr_rilevazione=descr_rilevazione,
@@ -628,6 +657,7 @@ class _Renderer:
             es=esempio,
             motivo=motivo,
             pesata=pesata,
+            pesata_copertura=pesata_copertura,
         )
 
     def piani(self) -> None:
@@ -1149,6 +1179,13 @@ def pesata(o: S.EsitoOperativo) -> str:
     num = " + ".join(f"{pres.percentuale(e.azione.peso)} × {pres.grado(e.grado)}" for e in misurate)
     den = " + ".join(pres.percentuale(e.azione.peso) for e in misurate)
     return f"({num}) / ({den}) = {pres.grado(o.grado)}"
+
+
+def pesata_copertura(s: S.EsitoStrategico) -> str:
+    """The strategic coverage written out: "(10% × 50,0% + 90% × 100,0%) / (10% + 90%) = 95,0%"."""
+    num = " + ".join(f"{pres.percentuale(o.obiettivo.peso)} × {pres.grado(o.copertura)}" for o in s.operativi)
+    den = " + ".join(pres.percentuale(o.obiettivo.peso) for o in s.operativi)
+    return f"({num}) / ({den}) = {pres.grado(s.copertura)}"
 
 
 # --------------------------------------------------------------------------
