@@ -454,7 +454,9 @@ def badge(stato: str | None) -> Md:
     if stato is None:
         return Md("—")
     a = STATI[stato]
-    return Md(f'<span class="{a.classe}">{icona_svg(stato)}{html.escape(a.parola)}</span>')
+    primo, _, resto = a.parola.partition(" ")
+    resto = f" {html.escape(resto)}" if resto else ""
+    return Md(f'<span class="{a.classe}"><span class="pf-stato-inizio">{icona_svg(stato)}{html.escape(primo)}</span>{resto}</span>')
 
 
 def legenda_obiettivi(soglia_parziale: Decimal | int) -> Md:
