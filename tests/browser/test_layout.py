@@ -183,11 +183,6 @@ def test_every_grade_and_status_cell_is_inside_the_window(misure, larghezza):
     assert not m.celle_fuori, format_problems(f"celle di grado o stato fuori dalla finestra a {m.larghezza} px", m.celle_fuori)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="chart text (8.5 units in 460-unit SVGs, about 6.6 CSS px at 390) is the charts developer's part of "
-    "issue 10; this check passes once charts are drawn for the width they are shown at",
-)
 @pytest.mark.parametrize("larghezza", list(LARGHEZZE))
 def test_chart_text_is_at_least_11_css_px_as_drawn(misure, larghezza):
     m = misure[larghezza]
