@@ -5,10 +5,11 @@ the site and the pull-request summary."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given, settings, strategies as st
 
 from generator import diff, presentation as fmt
 from generator.model import Azione, Misura
@@ -128,8 +129,9 @@ def test_misura_of_a_deadline_not_met_yet():
 
 
 
+@functools.cache
 def _filtro_sito(nome: str):
-    """The Jinja2 filter the site's templates print numbers with."""
+    """The Jinja2 filter the site's templates print numbers with (one renderer, built once)."""
     renderer = pages._Renderer(pages.Progetto(piani={}, rilevazioni=()), {}, premi={}, provenienza=None, opendata={}, use_directory_urls=True)
     return renderer.env.filters[nome]
 
@@ -139,6 +141,7 @@ def test_diff_and_site_print_the_same_grado(v, atteso):
     assert diff.fmt_grado(v) == _filtro_sito("grado")(v) == atteso
 
 
+@settings(deadline=None)
 @given(st.decimals(min_value=0, max_value=100, places=4))
 def test_diff_and_site_agree_on_every_grado(v):
     assert diff.fmt_grado(v) == _filtro_sito("grado")(v)
