@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from generator.model import (
-    Smvp,
     Azione,
     Misura,
     ObiettivoOperativo,
@@ -23,6 +22,7 @@ from generator.model import (
     Progetto,
     Prospettiva,
     Rilevazione,
+    Smvp,
 )
 
 ANNO = 2021

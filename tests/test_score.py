@@ -12,8 +12,7 @@ from fractions import Fraction
 
 import factories as f
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from generator.model import Smvp
 from generator.score import (

@@ -294,6 +294,12 @@ def _chart_thresholds(a: Azione) -> C.Soglie:
     return C.Soglie(target=a.target, soglia_80=a.soglia_80, soglia_60=a.soglia_60)
 
 
+def _stato_grafico(e: S.EsitoOperativo | S.EsitoStrategico) -> str:
+    """A bar's status. Every validated objective has its year's target, so a
+    status; without one (never on a validated plan) the band rule names it."""
+    return e.stato if e.stato is not None else S.stato_azione(e.grado, None)
+
+
 def spec_azione(key: str, e: S.EsitoAzione) -> C.BulletSpec:
     a = e.azione
     v = None if e.misura is None else e.misura.valore
@@ -322,7 +328,7 @@ def spec_strategico(key: str, e: S.EsitoStrategico) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"{e.codice} {e.obiettivo.titolo}: obiettivi operativi",
-        items=tuple(C.BarItem(o.codice, o.obiettivo.titolo, o.grado, o.stato, peso=o.obiettivo.peso) for o in e.operativi),
+        items=tuple(C.BarItem(o.codice, o.obiettivo.titolo, o.grado, _stato_grafico(o), peso=o.obiettivo.peso) for o in e.operativi),
         target=e.target,
     )
 
@@ -333,7 +339,7 @@ def spec_ente(key: str, r: S.Risultati) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"Obiettivi strategici, {descr_rilevazione(r.rilevazione)}",
-        items=tuple(C.BarItem(s.codice, s.obiettivo.titolo, s.grado, s.stato, target=s.target) for s in r.strategici()),
+        items=tuple(C.BarItem(s.codice, s.obiettivo.titolo, s.grado, _stato_grafico(s), target=s.target) for s in r.strategici()),
         target=comune,
     )
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from markdown import Markdown
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown import Markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type hints
+from markdown.extensions import Extension  # type: ignore[import-untyped]
+from markdown.treeprocessors import Treeprocessor  # type: ignore[import-untyped]
 
 __all__ = ["EtichetteTabelle", "makeExtension"]
 
@@ -24,7 +24,7 @@ def _testo(el: ET.Element) -> str:
     return " ".join("".join(el.itertext()).split())
 
 
-class _Etichette(Treeprocessor):
+class _Etichette(Treeprocessor):  # type: ignore[misc]
     def run(self, root: ET.Element) -> None:
         for table in root.iter("table"):
             thead = table.find("thead")
@@ -41,11 +41,11 @@ class _Etichette(Treeprocessor):
                         td.set("data-label", nome)
 
 
-class EtichetteTabelle(Extension):
-    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's API
+class EtichetteTabelle(Extension):  # type: ignore[misc]
+    def extendMarkdown(self, md: Markdown) -> None:
         # After the inline processor (priority 20): header text is final.
         md.treeprocessors.register(_Etichette(md), "pf_etichette_tabelle", 5)
 
 
-def makeExtension(**kwargs: object) -> EtichetteTabelle:  # noqa: N802 - Python-Markdown's API
+def makeExtension(**kwargs: object) -> EtichetteTabelle:
     return EtichetteTabelle(**kwargs)

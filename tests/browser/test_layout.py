@@ -24,10 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
 from browser_harness import (
-    AXE_TAGS,
     _AXE_RUN_JS,
+    AXE_TAGS,
     _origin,
     first_page_matching,
     format_problems,
@@ -220,6 +219,6 @@ def test_screenshots_of_home_objective_and_relazione_at_both_widths(chromium_bro
         "relazione": first_page_matching(built_site, "relazione/2021/", "relazione/2"),
     }
     for nome, path in pagine.items():
-        for larghezza, (w, h) in LARGHEZZE.items():
+        for w, h in LARGHEZZE.values():
             shot = _screenshot(chromium_browser, built_site_url, path, w, h, screenshot_dir / f"{nome}-{w}.png")
             assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n", shot
