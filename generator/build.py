@@ -112,16 +112,24 @@ def _fmt_tempi(tempi: Mapping[str, float]) -> str:
 
 
 def _handwritten(docs: Path) -> dict[str, bytes]:
-    """Every file under the hand-written docs folder (dot-files skipped, as MkDocs does)."""
+    """Every file under the hand-written docs folder (dot-files skipped, as MkDocs does).
+
+    Symbolic links are never followed (validation reports them): a link to
+    a file of the build machine must not be published.
+    """
+    from .source import leggi_byte
+
     out: dict[str, bytes] = {}
-    if not docs.is_dir():
+    if docs.is_symlink() or not docs.is_dir():
         return out
-    for path in sorted(docs.rglob("*")):
-        rel = path.relative_to(docs)
-        if any(part.startswith(".") for part in rel.parts) or not path.is_file():
-            continue
-        out[rel.as_posix()] = path.read_bytes()
-    return out
+    for dirpath, dirnames, filenames in os.walk(docs):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
+        for name in filenames:
+            path = Path(dirpath, name)
+            if name.startswith(".") or path.is_symlink() or not path.is_file():
+                continue
+            out[path.relative_to(docs).as_posix()] = leggi_byte(path)
+    return dict(sorted(out.items()))
 
 
 def _collisioni(generati: Mapping[str, bytes], scritti: Mapping[str, bytes], docs_name: str) -> list[str]:
@@ -195,11 +203,33 @@ def prepara(
         return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=w)
 
 
+#: Folders the build writes (besides the site): each must be a folder or absent.
+CARTELLE_SCRITTE = (Path("build"), STAGING, Path(".cache"), CHART_CACHE, JINJA_CACHE, BLAME_CACHE)
+
+
+def ostacoli(root: Path) -> list[str]:
+    """What stands where the build must write: a file or a link instead of a folder.
+
+    Checked before anything is written, so the user reads which path to move
+    instead of an operating-system error halfway through.
+    """
+    out = []
+    for rel in (*CARTELLE_SCRITTE, Path("site")):
+        path = root / rel
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            cosa = "un collegamento simbolico" if path.is_symlink() else "un file"
+            out.append(f"«{rel.as_posix()}» è {cosa}, ma deve essere una cartella: spostalo o eliminalo, poi rilancia la build")
+    return out
+
+
 def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Preparato:
     from . import opendata, provenance, pubblicazione, score, staging as stg
     from .render import charts, pages
     from .validate import check_project
 
+    problemi = ostacoli(root)
+    if problemi:
+        raise BuildError("\n".join(problemi))
     staging = root / STAGING
     tempi: dict[str, float] = {}
     with _tempo(tempi, "caricamento"):

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
+import os
 import sys
+import tempfile
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -85,6 +89,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
         progetto = load_project(args.root)
     except ValidationFailed as e:
         print_report(e.diagnostics, args.root, "text", sys.stderr)
+        return 1
+    if args.out.exists() and not args.out.is_dir():
+        print(f"errore: «{args.out}» è un file, ma deve essere una cartella: scegli un'altra destinazione con --out", file=sys.stderr)
         return 1
     cambiati = scrivi(export_files(progetto), args.out)
     for rel in cambiati:
@@ -350,9 +357,74 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. No traceback ever reaches the user: what can be
+    foreseen (the disk, permissions, an interruption) is an Italian message
+    and exit 1; anything else is a bug, said in one line with where the
+    details were written, and exit 2."""
     from .runtime import rare_gc
 
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    with rare_gc():
-        return handler(args)
+    try:
+        with rare_gc():
+            return handler(args)
+    except KeyboardInterrupt:
+        print("interrotto (il sito pubblicato non è stato modificato)", file=sys.stderr)
+        return 130
+    except OSError as err:
+        print(f"errore: {messaggio_os(err)}", file=sys.stderr)
+        return 1
+    except Exception:  # noqa: BLE001 - the one place that turns a bug into a message
+        dove = registra_difetto(getattr(args, "root", None))
+        print(
+            f"errore interno: è un difetto del programma, non dei dati; dettagli scritti in {dove} "
+            "(allegalo alla segnalazione agli sviluppatori)",
+            file=sys.stderr,
+        )
+        return 2
+
+
+#: errno -> what it means for the user, in Italian
+_ERRNO = {
+    errno.EACCES: "permesso negato",
+    errno.EPERM: "operazione non permessa",
+    errno.ENOSPC: "spazio su disco esaurito",
+    errno.EROFS: "il disco è in sola lettura",
+    errno.ENOTDIR: "un file occupa il posto di una cartella",
+    errno.EISDIR: "una cartella occupa il posto di un file",
+    errno.ENOENT: "file o cartella inesistente",
+    errno.EEXIST: "esiste già",
+    errno.ENAMETOOLONG: "nome troppo lungo",
+    errno.ELOOP: "troppi collegamenti simbolici",
+    errno.EDQUOT: "quota disco superata",
+    errno.EPIPE: "l'uscita è stata chiusa",
+}
+
+
+def messaggio_os(err: OSError) -> str:
+    """An operating-system error in Italian, naming the path (never a link's target)."""
+    from .diagnostics import neutro
+
+    cosa = _ERRNO.get(err.errno or 0, err.strerror or "errore di sistema")
+    if err.filename is None:
+        return cosa
+    return neutro(f"{cosa}: «{os.fsdecode(err.filename)}» (controlla permessi e spazio su disco, poi riprova)")
+
+
+def registra_difetto(root: Path | None) -> str:
+    """Write the traceback of the exception being handled; return where.
+
+    Into ``.cache/errori/`` of the repository when it can, else the system's
+    temporary folder: the details are for the developers, not the log.
+    """
+    dettagli = traceback.format_exc()
+    for cartella in ([root / ".cache" / "errori"] if root is not None else []) + [Path(tempfile.gettempdir())]:
+        try:
+            cartella.mkdir(parents=True, exist_ok=True)
+            fd, nome = tempfile.mkstemp(prefix="errore-", suffix=".txt", dir=cartella)
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(dettagli)
+            return nome
+        except OSError:
+            continue
+    return "nessun file (impossibile scrivere i dettagli)"

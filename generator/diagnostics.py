@@ -9,6 +9,7 @@ user's own line with a caret under the column, and ends with a hint.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -54,28 +55,105 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 LineSource = Callable[[str, int], str | None]
 
+#: Messages of one kind shown per file before "e altri N" (output bounded).
+MAX_PER_TIPO = 20
+#: Longest quoted source line, in characters, and longest message or hint.
+LARGHEZZA_RIGA = 160
+LUNGHEZZA_TESTO = 600
+
+#: What must never reach a terminal or a CI log raw: C0/C1 controls (escape
+#: sequences, a newline starting a fake `::error` line), line and paragraph
+#: separators and bidirectional controls.
+_INVISIBILI = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def neutro(text: str, a_capo: bool = False) -> str:
+    """``text`` safe for a terminal or a CI log: invisible characters shown as ``⟨U+000C⟩``.
+
+    ``a_capo`` keeps line breaks, for formats that escape them (GitHub's ``%0A``).
+    """
+    return _INVISIBILI.sub(lambda m: m.group() if a_capo and m.group() in "\r\n" else f"⟨U+{ord(m.group()):04X}⟩", text)
+
+
+def _corto(text: str, limite: int = LUNGHEZZA_TESTO) -> str:
+    return text if len(text) <= limite else f"{text[: limite - 1]}…"
+
+
+def _finestra(src: str, col: int) -> tuple[str, int]:
+    """A long line cut to :data:`LARGHEZZA_RIGA` characters around ``col`` (1-based)."""
+    if len(src) <= LARGHEZZA_RIGA:
+        return src, col
+    inizio = max(0, min(col - 1 - LARGHEZZA_RIGA // 2, len(src) - LARGHEZZA_RIGA))
+    pezzo = src[inizio : inizio + LARGHEZZA_RIGA]
+    prima = "…" if inizio > 0 else ""
+    dopo = "…" if inizio + LARGHEZZA_RIGA < len(src) else ""
+    return prima + pezzo + dopo, col - inizio + len(prima)
+
+
+def _tipo(d: Diagnostic) -> tuple[str, str, str]:
+    """What makes two diagnostics "the same kind": file, severity, message without its values."""
+    return (d.pos.file, d.severity, re.sub(r"«[^»]*»|\d+", "…", d.message))
+
+
+def limitati(diagnostics: Iterable[Diagnostic]) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """The diagnostics to show (at most :data:`MAX_PER_TIPO` per kind and file,
+    in order), and one "e altri N" diagnostic per kind that had more."""
+    visti: dict[tuple[str, str, str], list[Diagnostic]] = {}
+    mostrati: list[Diagnostic] = []
+    for d in sorted(diagnostics, key=sort_key):
+        gruppo = visti.setdefault(_tipo(d), [])
+        gruppo.append(d)
+        if len(gruppo) <= MAX_PER_TIPO:
+            mostrati.append(d)
+    altri = [
+        Diagnostic(
+            g[MAX_PER_TIPO].pos,
+            f"e altri {len(g) - MAX_PER_TIPO} messaggi come «{_corto(g[0].message, 120)}» in questo file",
+            "correggi i casi indicati sopra e rilancia il controllo",
+            g[0].severity,
+        )
+        for g in visti.values()
+        if len(g) > MAX_PER_TIPO
+    ]
+    return mostrati, altri
+
+
+def _riga_sicura(line: str) -> str:
+    # GitHub Actions reads any log line starting with "::" as a command
+    return " " + line if line.startswith("::") else line
+
 
 def format_text(diagnostics: Iterable[Diagnostic], line_of: LineSource) -> str:
-    """Human-readable report: each diagnostic with its quoted line and caret."""
+    """Human-readable report: each diagnostic with its quoted line and caret.
+
+    Safe to print anywhere: values are neutralised (:func:`neutro`), long
+    lines and messages cut, repeated messages capped (:func:`limitati`).
+    """
     items = sorted(diagnostics, key=sort_key)
+    mostrati, altri = limitati(items)
     out: list[str] = []
-    for d in items:
-        out.append(f"{d.pos}: {d.severity}: {d.message}")
+    for d in mostrati:
+        out.append(f"{neutro(str(d.pos))}: {d.severity}: {neutro(_corto(d.message))}")
         src = line_of(d.pos.file, d.pos.line)
         if src is not None:
             gutter = str(d.pos.line)
             pad = " " * len(gutter)
             # A TAB is shown as «→» (one column, like the parser counts it):
             # invisible otherwise, and often the very problem reported.
-            shown = src.replace("\t", "→")
-            caret_col = min(max(d.pos.col, 1), len(shown) + 1)
-            out.append(f"  {gutter} | {shown}")
-            out.append(f"  {pad} | {' ' * (caret_col - 1)}^")
+            shown, col = _finestra(src.replace("\t", "→"), d.pos.col)
+            caret_col = min(max(col, 1), len(shown) + 1)
+            # neutralised after placing the caret: the caret counts the characters the user has
+            marked = neutro(shown[: caret_col - 1])
+            out.append(f"  {gutter} | {marked}{neutro(shown[caret_col - 1 :])}")
+            out.append(f"  {pad} | {' ' * len(marked)}^")
         if d.hint:
-            out.append(f"suggerimento: {d.hint}")
+            out.append(f"suggerimento: {neutro(_corto(d.hint))}")
+        out.append("")
+    for d in altri:
+        out.append(f"{neutro(str(d.pos))}: {d.severity}: {neutro(d.message)}")
         out.append("")
     out.append(summary(items))
-    return "\n".join(out) + "\n"
+    return "\n".join(_riga_sicura(line) for line in out) + "\n"
 
 
 def summary(items: list[Diagnostic]) -> str:
@@ -97,14 +175,16 @@ def _escape_data(value: str) -> str:
 
 
 def format_github(diagnostics: Iterable[Diagnostic]) -> str:
-    """GitHub Actions workflow commands: annotations on the PR's changed lines."""
+    """GitHub Actions workflow commands: annotations on the PR's changed lines (capped like the text)."""
+    mostrati, altri = limitati(diagnostics)
     out = []
-    for d in sorted(diagnostics, key=sort_key):
+    for d in mostrati + altri:
         level = "error" if d.is_error else "warning"
         title = "Errore di validazione" if d.is_error else "Avviso di validazione"
-        body = d.message + (f"\nsuggerimento: {d.hint}" if d.hint else "")
+        body = neutro(_corto(d.message), a_capo=True) + (f"\nsuggerimento: {neutro(_corto(d.hint), a_capo=True)}" if d.hint else "")
         out.append(
-            f"::{level} file={_escape_property(d.pos.file)},line={d.pos.line},col={d.pos.col},"
+            f"::{level} file={_escape_property(neutro(d.pos.file))},line={d.pos.line},col={d.pos.col},"
             f"title={_escape_property(title)}::{_escape_data(body)}"
         )
     return "\n".join(out) + ("\n" if out else "")
+

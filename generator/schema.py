@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -29,9 +30,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .limiti import cita, problema_numero
+
+#: Patterns are matched in full (``fullmatch``): ``$`` would accept a
+#: trailing newline ("1.1.1\n"). The ``^…$`` form is kept for the JSON Schema.
 CODE_RE = re.compile(r"^[1-9][0-9]*(\.[1-9][0-9]*)*$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-PERCENT_RE = re.compile(r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*$")
+PERCENT_RE = re.compile(r"\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*")
 
 
 _TITLES = {"id": "Identificativo", "pira": "PIRA", "unita": "Unità di misura", "soglia_80": "Soglia 80%", "soglia_60": "Soglia 60%"}
@@ -71,7 +76,7 @@ def _code(value: Any) -> str:
             "il codice {found} è scritto senza virgolette: YAML lo legge come {number}",
             {"found": str(value), "number": as_number, "hint": f'scrivi il codice tra virgolette doppie: `codice: "{value}"`'},
         )
-    if not isinstance(value, str) or not CODE_RE.match(value):
+    if not isinstance(value, str) or not CODE_RE.fullmatch(value):
         raise PydanticCustomError(
             "codice",
             "codice non valido {found}",
@@ -87,7 +92,7 @@ def parse_percent(value: Any) -> Decimal | None:
     if isinstance(value, (int, Decimal)):
         return Decimal(value)
     if isinstance(value, str):
-        m = PERCENT_RE.match(value)
+        m = PERCENT_RE.fullmatch(value)
         if m:
             return Decimal(m.group(1).replace(",", "."))
     return None
@@ -101,7 +106,15 @@ def _percent(value: Any) -> Decimal:
             "deve essere una percentuale, trovato {found}",
             {"found": describe(value), "hint": "scrivi la percentuale in cifre, ad esempio `{campo}: 60%`"},
         )
-    return parsed
+    return entro_limiti(parsed)
+
+
+def entro_limiti(value: Decimal) -> Decimal:
+    """``value``, if within :mod:`generator.limiti` (the gate every number passes)."""
+    problema = problema_numero(value)
+    if problema is not None:
+        raise PydanticCustomError("fuori_limiti", "{problem}, trovato {found}", {"problem": problema[0], "found": describe(value), "hint": problema[1]})
+    return value
 
 
 def _responsabile(value: Any) -> tuple[str, ...]:
@@ -138,7 +151,9 @@ def describe(value: Any) -> str:
         return "un elenco"
     if isinstance(value, dt.date):
         return f"«{value.isoformat()}»"
-    return f"«{value}»"
+    if isinstance(value, Decimal) and value.is_finite() and problema_numero(value):
+        value = format(value, "")  # 1E+999999999 as written, never expanded to its digits
+    return f"«{cita(str(value))}»"
 
 
 _SCALAR_SCHEMA: dict[str, Any] = {
@@ -383,10 +398,10 @@ class MisuraYaml(_Strict):
 
     valore: Scalare = _f("Il valore misurato; per una scadenza non ancora raggiunta: null (con una nota).", default=None)
     nota: Testo | None = _f("Fonte o spiegazione del valore; obbligatoria insieme a esito.", default=None)
-    numeratore: Annotated[Decimal, Field(strict=False)] | None = _f(
+    numeratore: Annotated[Decimal, Field(strict=False), AfterValidator(entro_limiti)] | None = _f(
         "Numeratore di un rapporto: il valore è numeratore/denominatore (in percentuale per il tipo percentuale).", default=None
     )
-    denominatore: Annotated[Decimal, Field(strict=False)] | None = _f("Denominatore del rapporto: diverso da zero.", default=None)
+    denominatore: Annotated[Decimal, Field(strict=False), AfterValidator(entro_limiti)] | None = _f("Denominatore del rapporto: diverso da zero.", default=None)
     esito: Percentuale | None = _f("Giudizio di un'azione qualitativa, da 0% a 100%; richiede una nota.", default=None)
     fonte: Testo | None = _f("Da dove viene il dato, ad esempio «gestionale ConciliaCamera, estrazione del 10/01/2022».", default=None)
     evidenza: Testo | None = _f(
@@ -428,7 +443,7 @@ class RilevazioneYaml(_Strict):
     )
 
 
-Importo = Annotated[Decimal, Field(strict=False, ge=0), WithJsonSchema({"type": "number", "minimum": 0, "description": "euro, ad esempio 120000 o 1250.50"})]
+Importo = Annotated[Decimal, Field(strict=False, ge=0), AfterValidator(entro_limiti), WithJsonSchema({"type": "number", "minimum": 0, "description": "euro, ad esempio 120000 o 1250.50"})]
 Conteggio = Annotated[int, Field(ge=0)]
 
 

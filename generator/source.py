@@ -17,8 +17,11 @@ the Python values itself, so that:
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import io
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -30,6 +33,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from .diagnostics import Diagnostic, Pos
+from .limiti import CIFRE_INTERE, PROFONDITA, cita, problema_numero
 
 Loc = tuple[str | int, ...]
 
@@ -38,8 +42,8 @@ Loc = tuple[str | int, ...]
 KEY = "\x00key"
 
 _TAG = "tag:yaml.org,2002:"
-_INT_RE = re.compile(r"^[-+]?[0-9][0-9_]*$")  # YAML 1.2 core: 010 is ten
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_INT_RE = re.compile(r"[-+]?[0-9][0-9_]*")  # YAML 1.2 core: 010 is ten (fullmatch)
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")  # fullmatch
 #: The YAML 1.2 core schema scalars (plus dates): every other tag is refused.
 _SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "null", "bool", "int", "float", "timestamp"))
 
@@ -57,6 +61,8 @@ class Document:
     #: paths of scalars written in quotes: `anno: "2021"` is text, and the
     #: validator can then suggest removing the quotes.
     quoted: set[Loc] = field(default_factory=set)
+    #: warnings found while reading (bidirectional control characters)
+    avvisi: list[Diagnostic] = field(default_factory=list)
 
     def pos(self, loc: Loc) -> Pos:
         """Best position for ``loc``: the value's own, else its nearest parent's."""
@@ -105,9 +111,31 @@ def _yaml() -> YAML:
 _PARSER = _yaml()
 
 
+def leggi_byte(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``, never through a symbolic link.
+
+    ``O_NOFOLLOW`` refuses a link even if it appeared after the folder was
+    listed, and ``O_NONBLOCK`` + the ``fstat`` check keep a FIFO or a device
+    named ``*.yml`` from blocking the command forever.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "non è un file normale", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
+
+
 def read_text(path: Path, display: str) -> str:
     """Read UTF-8 text, turning encoding problems into positioned diagnostics."""
-    raw = path.read_bytes()
+    try:
+        raw = leggi_byte(path)
+    except OSError:
+        raise SourceError(
+            [Diagnostic(Pos(display, 1, 1), "il file non si può leggere (è un collegamento simbolico, non è un file normale, o mancano i permessi)", "sostituiscilo con un normale file .yml del repository")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as err:
@@ -129,6 +157,75 @@ def read_text(path: Path, display: str) -> str:
     return text
 
 
+#: The extension of data files (``.yaml`` is read too); any other case of it
+#: (``.YML``) is an error rather than a file silently left out.
+ESTENSIONI = (".yml", ".yaml")
+
+
+def file_dati(root: Path, cartella: str) -> tuple[list[Path], list[Diagnostic]]:
+    """The data files of ``root/cartella`` and what is wrong with the folder.
+
+    Only regular ``.yml`` files inside the repository are read: a symbolic
+    link (which could point anywhere on the build machine) is refused
+    without being followed, and its target is never printed. Files that
+    would otherwise be silently skipped are reported: another case of the
+    extension (``.YML``) and a folder that is a file are errors, other files
+    and sub-folders warnings. Dot-files (``.gitkeep``) are skipped, as git
+    and MkDocs do.
+    """
+    base = root / cartella
+    if base.is_symlink():
+        return [], [_collegamento(cartella)]
+    if not base.exists():
+        return [], []
+    if not base.is_dir():
+        return [], [
+            Diagnostic(Pos(cartella, 1, 1), f"«{cartella}» è un file, ma deve essere una cartella", f"sposta il file altrove e crea la cartella `{cartella}/` con i file .yml")
+        ]
+    files: list[Path] = []
+    diags: list[Diagnostic] = []
+    for path in sorted(base.iterdir()):
+        rel = f"{cartella}/{path.name}"
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink():
+            diags.append(_collegamento(rel))
+        elif path.is_dir():
+            diags.append(Diagnostic(Pos(rel, 1, 1), f"la cartella «{rel}» non viene letta", f"i file vanno direttamente in `{cartella}/`: sposta i file .yml fuori dalla sottocartella", "avviso"))
+        elif path.suffix.lower() in ESTENSIONI and path.suffix not in ESTENSIONI:
+            diags.append(Diagnostic(Pos(rel, 1, 1), f"estensione «{path.suffix}» in maiuscolo: il file non verrebbe letto", f"rinomina il file in `{cartella}/{path.stem}.yml`"))
+        elif path.suffix not in ESTENSIONI:
+            diags.append(Diagnostic(Pos(rel, 1, 1), f"il file «{rel}» non è un file .yml e non viene letto", "se contiene dati, salvalo come .yml; altrimenti spostalo fuori dalla cartella", "avviso"))
+        elif not path.is_file():
+            diags.append(Diagnostic(Pos(rel, 1, 1), f"«{rel}» non è un file normale", "sostituiscilo con un normale file .yml"))
+        else:
+            files.append(path)
+    return files, diags
+
+
+def _collegamento(rel: str) -> Diagnostic:
+    return Diagnostic(
+        Pos(rel, 1, 1),
+        f"«{rel}» è un collegamento simbolico: si leggono solo file e cartelle del repository",
+        "sostituisci il collegamento con una copia del file (o togli il collegamento)",
+    )
+
+
+def collegamenti(root: Path, cartella: str) -> list[Diagnostic]:
+    """Every symbolic link under ``root/cartella`` (folders like ``docs/`` whose
+    files are copied into the site), without following any."""
+    base = root / cartella
+    if base.is_symlink():
+        return [_collegamento(cartella)]
+    out: list[Diagnostic] = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        for name in sorted(dirnames + filenames):
+            path = os.path.join(dirpath, name)
+            if os.path.islink(path):
+                out.append(_collegamento(Path(path).relative_to(root).as_posix()))
+    return out
+
+
 def parse(text: str, display: str) -> Document:
     """Parse YAML ``text`` (named ``display`` in messages) into a :class:`Document`."""
     if not text.strip() or all(
@@ -143,7 +240,13 @@ def parse(text: str, display: str) -> Document:
                 )
             ]
         )
+    controlli = _caratteri(text, display, _CONTROL, _errore_controllo)
+    if controlli:
+        raise SourceError(controlli)
     try:
+        troppo_profondo = _profondita(text, display)
+        if troppo_profondo is not None:
+            raise SourceError([troppo_profondo])
         node = _PARSER.compose(io.StringIO(text))
     except MarkedYAMLError as err:
         raise SourceError([_syntax_diagnostic(err, display, text)]) from None
@@ -151,7 +254,104 @@ def parse(text: str, display: str) -> Document:
     data = builder.build(node, ())
     if builder.errors:
         raise SourceError(builder.errors)
-    return Document(display, data, builder.positions, builder.plain_numbers, builder.quoted)
+    avvisi = _caratteri(text, display, _BIDI, _avviso_bidi)
+    return Document(display, data, builder.positions, builder.plain_numbers, builder.quoted, avvisi)
+
+
+# --------------------------------------------------------------------------
+# invisible characters and nesting depth
+#
+# Both are checked on the text before anything is built: a control character
+# (a form feed pasted from a PDF) makes ruamel raise a ReaderError that is not
+# positioned like a syntax error, and nesting is recursive in the composer
+# (a RecursionError at a thousand levels, a crash at tens of thousands).
+
+#: C0 and C1 controls but TAB, LF, CR and NEL, plus the two non-characters:
+#: what YAML refuses to read.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+#: Bidirectional controls: legal, but they make a text read differently from
+#: what it holds ("Trojan Source"); a warning, so a reviewer looks.
+_BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOMI_CONTROLLO = {
+    0x00: "carattere nullo",
+    0x08: "backspace",
+    0x0B: "tabulazione verticale",
+    0x0C: "salto pagina",
+    0x1B: "escape",
+    0x7F: "cancella",
+}
+#: At most this many characters of one kind are reported per file.
+_MAX_PER_FILE = 20
+
+
+def _nome_carattere(ch: str) -> str:
+    nome = _NOMI_CONTROLLO.get(ord(ch))
+    return f"U+{ord(ch):04X}" + (f" ({nome})" if nome else "")
+
+
+def _errore_controllo(pos: Pos, ch: str) -> Diagnostic:
+    return Diagnostic(
+        pos,
+        f"carattere di controllo invisibile {_nome_carattere(ch)}",
+        "capita incollando testo da un PDF o da un programma di videoscrittura: cancella il carattere "
+        "(riscrivi a mano il testo intorno alla colonna indicata)",
+    )
+
+
+def _avviso_bidi(pos: Pos, ch: str) -> Diagnostic:
+    return Diagnostic(
+        pos,
+        f"carattere invisibile di direzione del testo {_nome_carattere(ch)}: il testo può apparire diverso da ciò che contiene",
+        "cancella il carattere, a meno che il testo non contenga davvero parti da destra a sinistra (arabo, ebraico)",
+        "avviso",
+    )
+
+
+def _caratteri(text: str, display: str, pattern: re.Pattern[str], diagnostica: Any) -> list[Diagnostic]:
+    """One diagnostic per character matching ``pattern`` (the first few, then a count)."""
+    out: list[Diagnostic] = []
+    trovati = 0
+    for m in pattern.finditer(text):
+        trovati += 1
+        if trovati > _MAX_PER_FILE:
+            continue
+        line = text.count("\n", 0, m.start()) + 1
+        col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        out.append(diagnostica(Pos(display, line, col), m.group()))
+    if trovati > _MAX_PER_FILE:
+        primo = out[0]
+        out.append(
+            Diagnostic(
+                Pos(display, out[-1].pos.line, out[-1].pos.col),
+                f"e altri {trovati - _MAX_PER_FILE} caratteri come questi nel file",
+                primo.hint,
+                primo.severity,
+            )
+        )
+    return out
+
+
+def _profondita(text: str, display: str) -> Diagnostic | None:
+    """A diagnostic if the YAML nests deeper than :data:`PROFONDITA` levels.
+
+    Read from the C parser's event stream, which is flat, and stopped at the
+    first level too deep: the composer and the builder below recurse.
+    """
+    depth = 0
+    for event in _PARSER.parse(io.StringIO(text)):
+        name = type(event).__name__
+        if name in ("MappingStartEvent", "SequenceStartEvent"):
+            depth += 1
+            if depth > PROFONDITA:
+                m = event.start_mark
+                return Diagnostic(
+                    Pos(display, m.line + 1, m.column + 1),
+                    f"struttura annidata troppo in profondità (più di {PROFONDITA} livelli)",
+                    "un piano ha al più una decina di livelli: controlla parentesi «[» e «{» e i rientri",
+                )
+        elif name in ("MappingEndEvent", "SequenceEndEvent"):
+            depth -= 1
+    return None
 
 
 def load(path: Path, display: str | None = None) -> Document:
@@ -445,6 +645,12 @@ class _Builder:
         assert isinstance(node, ScalarNode)  # the composer makes only these three kinds
         return self._scalar(node, loc)
 
+    def _fuori_limiti(self, node: ScalarNode, text: str, value: Decimal) -> str:
+        """Report a number beyond :mod:`generator.limiti`; its text stands in for it."""
+        message, hint = problema_numero(value) or ("numero fuori dai limiti", "")
+        self.errors.append(Diagnostic(self._pos(node), f"{message}, trovato «{cita(text)}»", hint))
+        return text
+
     def _bad_tag(self, node: Node) -> None:
         tag = node.tag or ""
         shown = "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
@@ -510,7 +716,10 @@ class _Builder:
         if tag == _TAG + "int":
             self.plain_numbers.add(loc)
             clean = text.replace("_", "")
-            if _INT_RE.match(text):
+            if _INT_RE.fullmatch(text):
+                # the length first: int() of more than 4,300 digits raises
+                if len(clean.lstrip("+-")) > CIFRE_INTERE:
+                    return self._fuori_limiti(node, text, Decimal(clean))
                 return int(clean)
             return text  # 0o17, 0x1F: keep the text, the checks reject it as "not a number"
         if tag == _TAG + "float":
@@ -519,9 +728,11 @@ class _Builder:
                 value = Decimal(text.replace("_", ""))
             except InvalidOperation:
                 return text
-            return value if value.is_finite() else text
+            if not value.is_finite():
+                return text
+            return self._fuori_limiti(node, text, value) if problema_numero(value) else value
         if tag == _TAG + "timestamp":
-            if _DATE_RE.match(text):
+            if _DATE_RE.fullmatch(text):
                 try:
                     return dt.date.fromisoformat(text)
                 except ValueError:

@@ -47,12 +47,18 @@ from .model import (
     Variazione,
     Verso,
 )
+from .limiti import CIFRE_INTERE, problema_numero
 from .premi import CARTELLA as CARTELLA_PREMI, Categoria, Premi, avvisi_riservatezza
 from .presentation import percentuale_esatta
-from .source import Document, Loc, SourceError, load
+from .source import Document, Loc, SourceError, collegamenti, file_dati, leggi_byte, load
 
 MESI = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
 HUNDRED = Decimal(100)
+#: Unit ids that would name a generated page (``strutture/index.md`` lists the
+#: units; MkDocs also reads ``README`` as a folder's index).
+#: Folders whose files are copied into the site as they are.
+CARTELLE_PUBBLICATE = ("docs", "overrides")
+STRUTTURE_RISERVATE = frozenset({"index", "readme"})
 
 
 # --------------------------------------------------------------------------
@@ -93,7 +99,8 @@ def line_reader(root: Path) -> Callable[[str, int], str | None]:
     def line_of(file: str, line: int) -> str | None:
         if file not in cache:
             try:
-                cache[file] = (root / file).read_bytes().decode("utf-8-sig", "replace").splitlines()
+                # never through a link, never a FIFO: what is quoted comes from the repository
+                cache[file] = leggi_byte(root / file).decode("utf-8-sig", "replace").splitlines()
             except OSError:
                 cache[file] = []
         lines = cache[file]
@@ -158,6 +165,9 @@ def interpret(tipo: str, raw: Any, anno: int, campo: str, deadline_names: bool =
         return Problema(f"«{campo}» deve essere un numero, trovato {found}", hint)
     if tipo == "percentuale":
         value = S.parse_percent(raw)
+        limite = problema_numero(value) if value is not None else None
+        if limite is not None:
+            return Problema(f"«{campo}»: {limite[0]}, trovato {found}", limite[1])
         if value is not None:
             return value
         return Problema(f"«{campo}» deve essere una percentuale, trovato {found}", f"scrivi ad esempio `{campo}: 45%`")
@@ -439,10 +449,16 @@ class _Checker:
     # -- files ---------------------------------------------------------------
 
     def _files(self, folder: str) -> list[Path]:
-        base = self.root / folder
-        if not base.is_dir():
-            return []
-        return sorted(p for p in base.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+        files, diags = file_dati(self.root, folder)
+        for d in diags:
+            self.add(d)
+        return files
+
+    def _collegamenti(self) -> None:
+        """Folders copied into the site (hand-written pages, theme overrides) hold no symbolic link."""
+        for folder in CARTELLE_PUBBLICATE:
+            for d in collegamenti(self.root, folder):
+                self.add(d)
 
     def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Document, Any] | None:
         display = path.relative_to(self.root).as_posix()
@@ -452,6 +468,8 @@ class _Checker:
             for d in err.diagnostics:
                 self.add(d)
             return None
+        for d in doc.avvisi:
+            self.add(d)
         if not isinstance(doc.data, dict):
             first = {
                 S.PianoYaml: "`ente:`, `titolo:`, `anno:`",
@@ -472,6 +490,7 @@ class _Checker:
         return doc, parsed
 
     def run(self) -> Progetto:
+        self._collegamenti()
         piani: dict[int, Piano] = {}
         plan_files = self._files("plan")
         if not plan_files:
@@ -588,6 +607,7 @@ class _Checker:
             self.error(P(("anno",)), f"il file si chiama «{Path(doc.path).name}» ma il piano è dell'anno {y.anno}", f"rinomina il file in `plan/{y.anno}.yml` o correggi `anno`")
         if y.anno not in y.triennio:
             self.error(P(("triennio",)), f"il triennio {y.triennio} non comprende l'anno del piano {y.anno}", f"scrivi ad esempio `triennio: [{y.anno}, {y.anno + 1}, {y.anno + 2}]`")
+        self._strutture_riservate(doc, y)
         seen: dict[str, Pos] = {}
         seen_persp: dict[str, Pos] = {}
         prospettive: list[Prospettiva] = []
@@ -651,6 +671,16 @@ class _Checker:
                 )
             out.append(Variazione(v.data, v.atto, v.descrizione, pos=_positions(doc, loc, v)))
         return tuple(sorted(out, key=lambda v: v.data))
+
+    def _strutture_riservate(self, doc: Document, y: S.PianoYaml) -> None:
+        """A unit's page is ``strutture/<id>.md``: ids that name a generated page are refused."""
+        for sid in y.strutture:
+            if sid in STRUTTURE_RISERVATE:
+                self.error(
+                    doc.key_pos(("strutture", sid)),
+                    f"l'identificativo «{sid}» è riservato: il sito usa già la pagina strutture/{sid}",
+                    f"scegli un altro identificativo, ad esempio `{sid}-1`, e aggiorna i `responsabile` che lo usano",
+                )
 
     def _code(self, doc: Document, loc: Loc, code: str, parent: str | None, what: str, seen: dict[str, Pos]) -> None:
         pos = doc.pos(loc + ("codice",))
@@ -863,7 +893,7 @@ class _Checker:
                     hint += f"I codici delle azioni sono elencati nel file {piano.file}"
                     self.error(doc.key_pos(loc), f"il codice «{code}» non è un'azione del piano {piano.anno}", hint)
                 continue
-            misura = self._misura(doc, loc, azione, raw, piano.anno)
+            misura = self._misura(doc, loc, azione, raw, piano.anno, y.data)
             if misura is not None:
                 valori[code] = misura
         if self.n_errors > before:
@@ -931,9 +961,9 @@ class _Checker:
             if raw.valore is not None:
                 self.error(P("valore"), "scrivi o il valore o il rapporto numeratore/denominatore, non entrambi", "togli `valore`: è calcolato dal rapporto")
 
-    def _misura(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int) -> Misura | None:
+    def _misura(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int, rilevata: dt.date) -> Misura | None:
         """A measured value with its optional extras (fonte, evidenza, scostamento)."""
-        m = self._misura_valore(doc, loc, a, raw, anno)
+        m = self._misura_valore(doc, loc, a, raw, anno, rilevata)
         if m is None or not isinstance(raw, S.MisuraYaml):
             return m
         if raw.evidenza is not None and not link_sicuro(raw.evidenza):
@@ -949,7 +979,7 @@ class _Checker:
             scost = Scostamento(sc.causa, sc.descrizione, sc.azione_correttiva, pos=_positions(doc, loc + ("scostamento",), sc))
         return replace(m, fonte=raw.fonte, evidenza=raw.evidenza, scostamento=scost)
 
-    def _misura_valore(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int) -> Misura | None:
+    def _misura_valore(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int, rilevata: dt.date) -> Misura | None:
         detail = raw if isinstance(raw, S.MisuraYaml) else S.MisuraYaml(valore=raw) if raw is not None else S.MisuraYaml()
         vloc = loc + ("valore",) if isinstance(raw, S.MisuraYaml) else loc
 
@@ -1013,6 +1043,13 @@ class _Checker:
                 return None
             ratio = detail.numeratore / detail.denominatore
             value = ratio * HUNDRED if a.tipo == "percentuale" else ratio
+            if value.adjusted() >= CIFRE_INTERE:
+                self.error(
+                    doc.pos(loc),
+                    f"il rapporto numeratore/denominatore dell'azione «{a.codice}» è troppo grande (più di {CIFRE_INTERE} cifre)",
+                    "controlla numeratore e denominatore: forse sono scambiati, o il denominatore ha troppi zeri dopo la virgola",
+                )
+                return None
             return Misura(a.codice, value, detail.nota, detail.numeratore, detail.denominatore, pos=pos)
         if detail.valore is None:
             if a.tipo == "data":
@@ -1028,6 +1065,14 @@ class _Checker:
                     f'se non è ancora completata: `"{a.codice}": {{valore: null, nota: "…"}}`'
                 )
             self.error(doc.pos(vloc), got.message.replace("«valore»", f"il valore dell'azione «{a.codice}» ({a.tipo})"), hint)
+            return None
+        if isinstance(got, dt.date) and got > rilevata:
+            self.error(
+                doc.pos(vloc),
+                f"l'azione «{a.codice}» risulta completata il {got.isoformat()}, dopo la data della rilevazione ({rilevata.isoformat()})",
+                f"una rilevazione riporta solo ciò che è già avvenuto: correggi la data, oppure, se l'azione non è ancora completata, "
+                f'scrivi `"{a.codice}": {{valore: null, nota: "…"}}`',
+            )
             return None
         return Misura(a.codice, got, detail.nota, pos=pos)
 

@@ -1,0 +1,26 @@
+"""Item 8: no input makes the output larger than a small multiple of itself."""
+
+from __future__ import annotations
+
+from conftest import Scratch
+
+MISURE = "measurements/2021-12-31.yml"
+PIANO = "plan/2021.yml"
+
+
+def test_scalar_alias_amplification_is_bounded(scratch: Scratch) -> None:
+    # one 100 KB text, named once and used 2,000 times, each use an error quoting it
+    scratch.sostituisci(PIANO, "ente: ", "ente: &a " + "x" * 100_000 + " #")
+    scratch.sostituisci(PIANO, "responsabile: uo-scuola-lavoro", "responsabile: [" + ", ".join(["*a"] * 2000) + "]")
+    size = len(scratch.file(PIANO).read_text())
+    esito = scratch.esegui("validate")
+    assert esito.rc == 1
+    assert len(esito.testo) < 3 * size
+    assert "e altri 1980 messaggi come «responsabile" in esito.testo
+
+
+def test_quoted_line_is_cut_to_a_sane_width(scratch: Scratch) -> None:
+    scratch.sostituisci(MISURE, '"1.1.1": 4 ', '"1.1.1": "' + "y" * 10_000 + '" ')
+    esito = scratch.esegui("validate")
+    assert esito.rc == 1
+    assert max(len(line) for line in esito.out.splitlines()) < 400
