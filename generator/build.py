@@ -30,7 +30,9 @@ of the latest measurement, never to the clock).
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import datetime as dt
+import errno
 import hashlib
 import logging
 import os
@@ -418,15 +420,67 @@ def _mkdocs_log(out: IO[str]) -> Iterator[None]:
         logger.setLevel(level)
 
 
+#: Prefixes of the build's temporary site folders, next to ``site/``.
+NUOVO, VECCHIO = ".site-nuovo-", ".site-vecchio-"
+_RENAME_EXCHANGE = 2  # linux/fs.h
+_AT_FDCWD = -100
+
+
+def _scambia(a: Path, b: Path) -> bool:
+    """Exchange two folders atomically (Linux ``renameat2(RENAME_EXCHANGE)``).
+
+    False when the system or the file system cannot (then the caller renames).
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    esito = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if esito == 0:
+        return True
+    codice = ctypes.get_errno()
+    if codice in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+        return False
+    raise OSError(codice, os.strerror(codice), os.fsdecode(b))
+
+
 def _swap(nuovo: Path, site: Path) -> None:
-    """Replace ``site`` with ``nuovo``: two renames on one filesystem."""
-    vecchio = None
-    if site.exists():
-        vecchio = Path(tempfile.mkdtemp(prefix=".site-vecchio-", dir=site.parent))
-        os.rename(site, vecchio / "site")
+    """Replace ``site`` with ``nuovo`` so that ``site`` is never missing.
+
+    ``site`` stays a real folder (what MkDocs users and web servers expect):
+    the two folders are exchanged in one atomic step, then the old site
+    (now at ``nuovo``) is deleted. Where the exchange is not available, the
+    old site is renamed aside first and put back by :func:`pulisci_temporanei`
+    if a kill falls between the two renames.
+    """
+    if not site.exists():
+        os.rename(nuovo, site)
+        return
+    if _scambia(nuovo, site):
+        shutil.rmtree(nuovo, ignore_errors=True)
+        return
+    vecchio = Path(tempfile.mkdtemp(prefix=VECCHIO, dir=site.parent))
+    os.rename(site, vecchio / "site")
     os.rename(nuovo, site)
-    if vecchio is not None:
-        shutil.rmtree(vecchio, ignore_errors=True)
+    shutil.rmtree(vecchio, ignore_errors=True)
+
+
+def pulisci_temporanei(root: Path) -> None:
+    """Remove what an interrupted build left next to ``site/``.
+
+    A half-built or already-swapped-out site (``.site-nuovo-*``) is deleted;
+    a previous site set aside (``.site-vecchio-*``) is put back if ``site/``
+    is missing (a kill between the two renames), else deleted.
+    """
+    site = root / "site"
+    for path in sorted(root.glob(VECCHIO + "*")):
+        if not site.exists() and (path / "site").is_dir():
+            os.rename(path / "site", site)
+        shutil.rmtree(path, ignore_errors=True)
+    for path in sorted(root.glob(NUOVO + "*")):
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def build(
@@ -449,6 +503,7 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
     from .render import charts
 
     root = Path(root).resolve()
+    pulisci_temporanei(root)
     # The chart workers start first: matplotlib loads while MkDocs' config loads too.
     with charts.workers(jobs) as chart_workers:
         pronto = _prepara_sito(root, strict=strict, jobs=jobs, err=err, chart_workers=chart_workers)
@@ -456,7 +511,7 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
         return pronto
     prep, config = pronto
     site = root / "site"
-    nuovo = Path(tempfile.mkdtemp(prefix=".site-nuovo-", dir=root))
+    nuovo = Path(tempfile.mkdtemp(prefix=NUOVO, dir=root))
     os.chmod(nuovo, 0o755)
     config["site_dir"] = str(nuovo)
     try:

@@ -19,7 +19,10 @@ decimals (the site shows 1 decimal); every other number — weights,
 targets, thresholds, measured values — is published exactly as held, with
 no trailing zeros. CSV files use the decimal point (they are machine
 readable: the Italian comma is for the site only), UTF-8, RFC 4180 (comma,
-double quotes when needed, CRLF line ends).
+double quotes when needed, CRLF line ends). A CSV text cell starting with
+``= + - @``, TAB or CR is written with a leading apostrophe, so that a
+spreadsheet shows it instead of running it as a formula; the JSON keeps the
+exact text (see :func:`testo_csv`).
 
 Everything here is pure (:func:`export_files` returns bytes) and
 deterministic (plan order, no clock, no randomness), so the site build can
@@ -641,7 +644,19 @@ def _cella(v: Any) -> str:
         return "false"
     if isinstance(v, Decimal):
         return _testo_numero(v)
-    return str(v)
+    return testo_csv(str(v))
+
+
+#: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def testo_csv(text: str) -> str:
+    """A text cell that no spreadsheet runs as a formula: one starting with
+    ``= + - @``, TAB or CR gets a leading apostrophe (``'=1+1``), which
+    spreadsheets show as text. Numbers are never text cells, so ``-5`` is
+    untouched; ``performance.json`` keeps the exact text."""
+    return "'" + text if text.startswith(_FORMULA) else text
 
 
 def _righe(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:

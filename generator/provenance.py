@@ -37,8 +37,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from . import cache
 from .diagnostics import Pos
-from .runtime import write_atomic
+from .source import leggi_byte
 
 #: Folders whose YAML files are blamed (see the data contract).
 CARTELLE = ("plan", "measurements")
@@ -200,15 +201,19 @@ def _blame(root: Path, rel: str, storie: Mapping[str, str] | None, cache_dir: Pa
     """``git blame --porcelain`` of one file, from the cache when its key matches."""
     cached = None
     if cache_dir is not None and storie is not None and rel in storie:
-        chiave = hashlib.sha256(f"{rel}\0{storie[rel]}\0".encode() + (root / rel).read_bytes()).hexdigest()
-        cached = Path(cache_dir) / f"{chiave}.blame"
         try:
-            return subprocess.CompletedProcess([], 0, cached.read_bytes(), b"")
+            contenuto = leggi_byte(root / rel)  # never through a link (validation refuses those)
         except OSError:
-            pass
+            return None
+        chiave = hashlib.sha256(f"{rel}\0{storie[rel]}\0".encode() + contenuto).hexdigest()
+        cached = Path(cache_dir) / f"{chiave}.blame"
+        # verified by digest: a damaged entry is a miss, never lost provenance lines
+        payload = cache.leggi(cached)
+        if payload is not None:
+            return subprocess.CompletedProcess([], 0, payload, b"")
     proc = _git(root, "blame", "--porcelain", "-w", "--", rel)
     if cached is not None and proc is not None and proc.returncode == 0:
-        write_atomic(cached, proc.stdout)
+        cache.scrivi(cached, proc.stdout)
     return proc
 
 

@@ -33,6 +33,7 @@ from urllib.parse import quote
 import jinja2
 
 from .. import presentation as pres, score as S
+from ..cache import ModelliCompilati
 from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
 from ..premi import non_pubblicato, pubblicabili
 from ..presentation import Md, attr, finalize, html_text, md, md_block
@@ -466,9 +467,9 @@ class _Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,
-            # Compiling the templates is a fixed ~0.2 s per process: most of a
-            # small rebuild. Jinja2 keys its bytecode on the template source.
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache_dir)) if cache_dir is not None else None,
+            # Compiling the templates is a fixed cost per process, most of a
+            # small rebuild; the cache is verified by digest (generator.cache).
+            bytecode_cache=ModelliCompilati(cache_dir) if cache_dir is not None else None,
         )
         self.env.filters.update(
             grado=pres.grado,

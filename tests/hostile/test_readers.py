@@ -44,3 +44,14 @@ def test_bidirectional_control_in_a_title_is_a_warning(scratch: Scratch) -> None
     assert esito.rc == 0
     assert "avviso: carattere invisibile di direzione del testo U+202E" in esito.out
     assert "\u202e" not in esito.out
+
+
+def test_csv_cells_never_start_a_formula_but_json_keeps_the_text(scratch: Scratch) -> None:
+    scratch.sostituisci("plan/2021.yml", "titolo: Progetti attivati", 'titolo: "=HYPERLINK(\\"http://x\\";\\"clic\\")"')
+    esito = scratch.esegui("export", "--out", str(scratch.root / "od"))
+    assert esito.rc == 0, esito.testo
+    csv = (scratch.root / "od/opendata/2021/azioni.csv").read_text(encoding="utf-8")
+    assert "'=HYPERLINK(" in csv
+    assert ',=HYPERLINK' not in csv and ',"=HYPERLINK' not in csv
+    json = (scratch.root / "od/opendata/2021/performance.json").read_text(encoding="utf-8")
+    assert '"=HYPERLINK(\\"http://x\\";\\"clic\\")"' in json
