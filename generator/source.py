@@ -22,6 +22,7 @@ import io
 import os
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -307,7 +308,7 @@ def _avviso_bidi(pos: Pos, ch: str) -> Diagnostic:
     )
 
 
-def _caratteri(text: str, display: str, pattern: re.Pattern[str], diagnostica: Any) -> list[Diagnostic]:
+def _caratteri(text: str, display: str, pattern: re.Pattern[str], diagnostica: Callable[[Pos, str], Diagnostic]) -> list[Diagnostic]:
     """One diagnostic per character matching ``pattern`` (the first few, then a count)."""
     out: list[Diagnostic] = []
     trovati = 0

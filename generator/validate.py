@@ -56,8 +56,8 @@ MESI = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", 
 HUNDRED = Decimal(100)
 #: Unit ids that would name a generated page (``strutture/index.md`` lists the
 #: units; MkDocs also reads ``README`` as a folder's index).
-#: Folders whose files are copied into the site as they are.
-CARTELLE_PUBBLICATE = ("docs", "overrides")
+#: Folders whose files are published (copied, or rendered as narrative text): no link in them.
+CARTELLE_PUBBLICATE = ("docs", "overrides", "relazione")
 STRUTTURE_RISERVATE = frozenset({"index", "readme"})
 
 
@@ -312,8 +312,16 @@ def _owner(doc: Document, loc: Loc) -> str:
     return f" {_OWNERS[str(loc[-2])]} «{name}»" if isinstance(name, str) else ""
 
 
+#: Longest word for which a "did you mean" is looked for: typos are short,
+#: and difflib's cost grows with the square of the length (a 100 KB value
+#: used 2,000 times through a YAML alias took minutes).
+MAX_SUGGERIMENTO = 80
+
+
 def _suggest(word: str, options: Iterable[str]) -> str | None:
-    match = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    if len(word) > MAX_SUGGERIMENTO:
+        return None
+    match = difflib.get_close_matches(word, [o for o in options if len(o) <= MAX_SUGGERIMENTO], n=1, cutoff=0.6)
     return match[0] if match else None
 
 

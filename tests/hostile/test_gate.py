@@ -47,7 +47,7 @@ def test_integer_beyond_pythons_digit_limit_is_refused_and_quoted_short(scratch:
 
 
 def test_percentage_text_beyond_the_limits_is_refused(scratch: Scratch) -> None:
-    scratch.sostituisci(MISURE, '"1.3.2": "12%"', '"1.3.2": "99999999999999999999%"')
+    scratch.sostituisci(MISURE, 'valore: "12%"', 'valore: "99999999999999999999%"')
     _refused(scratch, "numero troppo grande")
 
 
@@ -89,5 +89,5 @@ def test_ratio_too_large_once_divided_is_refused(scratch: Scratch) -> None:
 
 
 def test_completion_date_after_the_measurement_is_refused(scratch: Scratch) -> None:
-    scratch.sostituisci(MISURE, '"1.5.1": 2021-06-22', '"1.5.1": 9999-12-31')
-    _refused(scratch, f"{MISURE}:31:12: errore: l'azione «1.5.1» risulta completata il 9999-12-31, dopo la data della rilevazione (2021-12-31)")
+    scratch.sostituisci(MISURE, 'valore: 2021-06-22', 'valore: 9999-12-31')
+    _refused(scratch, f"{MISURE}:59:13: errore: l'azione «1.5.1» risulta completata il 9999-12-31, dopo la data della rilevazione (2021-12-31)")

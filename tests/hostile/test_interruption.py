@@ -96,13 +96,8 @@ def test_killed_build_leaves_the_old_or_the_new_site(scratch: Scratch) -> None:
     assert not list(root.glob(".site-*")), "the next build removes the temporary folders"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="chart worker processes (generator/render/charts.py lavoratori(), a ProcessPoolExecutor) outlive a "
-    "SIGKILLed build; they belong to the charts package (issue 14.5, 'charts' developer): remove this marker "
-    "when its worker fix lands",
-)
 def test_no_process_outlives_a_killed_build(scratch: Scratch) -> None:
+    """Chart workers included (generator.render.charts.workers: PR_SET_PDEATHSIG)."""
     root = scratch.root
     durata = _durata_build(root)
     scratch.sostituisci(MISURE, '"1.1.1": 4 ', '"1.1.1": 2 ')

@@ -17,6 +17,8 @@ CASES = {
     "docs": "docs/segreto.md",
     "docs-folder": "docs/guida/altro",
     "overrides": "overrides/segreto.html",
+    "relazione": "relazione/2021/contesto.md",
+    "relazione-folder": "relazione/2021",
 }
 
 
@@ -33,7 +35,7 @@ def _refused(scratch: Scratch, rel: str, command: str) -> None:
 @pytest.mark.parametrize("rel", CASES.values(), ids=CASES.keys())
 def test_symlink_out_of_the_repository_is_refused_by_validate(scratch: Scratch, rel: str) -> None:
     scratch.file(rel).parent.mkdir(parents=True, exist_ok=True)
-    target = scratch.segreto.parent if rel.endswith("altro") else scratch.segreto
+    target = scratch.segreto.parent if rel.endswith(("altro", "2021")) else scratch.segreto
     os.symlink(target, scratch.file(rel))
     _refused(scratch, rel, "validate")
 
