@@ -374,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as err:
         print(f"errore: {messaggio_os(err)}", file=sys.stderr)
         return 1
-    except Exception:  # noqa: BLE001 - the one place that turns a bug into a message
+    except Exception:
         dove = registra_difetto(getattr(args, "root", None))
         print(
             f"errore interno: è un difetto del programma, non dei dati; dettagli scritti in {dove} "

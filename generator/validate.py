@@ -31,6 +31,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema as S, score as _score
 from .diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
+from .limiti import CIFRE_INTERE, problema_numero
 from .model import (
     Atto,
     Azione,
@@ -54,10 +55,10 @@ from .source import Document, Loc, SourceError, collegamenti, file_dati, leggi_b
 
 MESI = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
 HUNDRED = Decimal(100)
-#: Unit ids that would name a generated page (``strutture/index.md`` lists the
-#: units; MkDocs also reads ``README`` as a folder's index).
 #: Folders whose files are published (copied, or rendered as narrative text): no link in them.
 CARTELLE_PUBBLICATE = ("docs", "overrides", "relazione")
+#: Unit ids that would name a generated page (``strutture/index.md`` lists the
+#: units; MkDocs also reads ``README`` as a folder's index).
 STRUTTURE_RISERVATE = frozenset({"index", "readme"})
 
 

@@ -80,7 +80,7 @@ class Scratch:
         }
         r = subprocess.run(
             [sys.executable, str(SORVEGLIA), str(registro), "--", *args, "--root", str(self.root)],
-            capture_output=True, text=True, timeout=timeout, env=env, cwd=self.root,
+            capture_output=True, text=True, timeout=timeout, env=env, cwd=self.root, check=False,
         )
         fuori = registro.read_text(encoding="utf-8").splitlines() if registro.exists() else []
         return Esito(r.returncode, r.stdout, r.stderr, fuori)

@@ -21,7 +21,7 @@ _SCRITTURA = tuple(p for p in os.environ.get("SORVEGLIA_SCRIVIBILI", "").split(o
 _SISTEMA = ("/dev/", "/proc/", "/sys/", "/etc/", "/usr/", "/lib", "/bin/", "/sbin/", "/opt/")
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _open = open  # keep a reference: the hook itself must not be audited recursively
-_in_hook = False
+_in_hook = [False]  # set while the hook writes its own record (never audited again)
 
 
 def _sotto(path: str, cartelle: tuple[str, ...]) -> bool:
@@ -35,8 +35,7 @@ def _scrive(mode: object, flags: object) -> bool:
 
 
 def _hook(event: str, args: tuple) -> None:
-    global _in_hook
-    if event != "open" or _in_hook or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
+    if event != "open" or _in_hook[0] or not args or not isinstance(args[0], (str, bytes, os.PathLike)):
         return
     flags = args[2] if len(args) > 2 else None
     raw = os.fsdecode(args[0])
@@ -50,12 +49,12 @@ def _hook(event: str, args: tuple) -> None:
     if scrive and path.startswith("/dev/"):
         consentito = True
     if not consentito:
-        _in_hook = True
+        _in_hook[0] = True
         try:
             with _open(_REGISTRO, "a", encoding="utf-8") as fh:
                 fh.write(("scrittura " if scrive else "lettura ") + path + "\n")
         finally:
-            _in_hook = False
+            _in_hook[0] = False
 
 
 def main() -> int:

@@ -5,7 +5,6 @@ on the same message, within seconds, touching nothing outside the root."""
 from __future__ import annotations
 
 import pytest
-
 from conftest import Scratch
 
 MISURE = "measurements/2021-12-31.yml"

@@ -18,10 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
-
 from conftest import FRAME, REPO
+from hypothesis import HealthCheck, event, given, settings, strategies as st
+
 from generator.build import build
 from generator.validate import check_project, load_project
 

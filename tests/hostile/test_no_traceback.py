@@ -8,8 +8,8 @@ import argparse
 from pathlib import Path
 
 import pytest
-
 from conftest import Scratch
+
 from generator import cli
 
 
