@@ -112,11 +112,10 @@ def carica_relazioni(root: Path, piani: Mapping[int, Piano], add: Add) -> dict[i
     at all, so nothing half-checked is ever published).
     """
     base = root / CARTELLA
-    if base.is_symlink() or not base.is_dir():
+    if not base.is_dir():
         return {}
     out: dict[int, Relazione] = {}
-    # links are never followed (validate reports them: generator.source.collegamenti)
-    for cartella in sorted(p for p in base.iterdir() if p.is_dir() and not p.is_symlink()):
+    for cartella in sorted(p for p in base.iterdir() if p.is_dir()):
         display = cartella.relative_to(root).as_posix()
         if _fuori(root, cartella):
             add(Diagnostic(Pos(display, 1, 1), "la cartella è un collegamento fuori dal repository: non viene letta", "sostituisci il collegamento con la cartella vera"))

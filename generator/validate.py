@@ -48,7 +48,6 @@ from .model import (
     Variazione,
     Verso,
 )
-from .limiti import CIFRE_INTERE, problema_numero
 from .premi import CARTELLA as CARTELLA_PREMI, Categoria, Premi, avvisi_riservatezza
 from .presentation import percentuale_esatta
 from .source import Document, Loc, SourceError, collegamenti, file_dati, leggi_byte, load
