@@ -109,14 +109,14 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Reproducible plain `mkdocs build` too: the sitemap's date is the data's.
     os.environ.setdefault("SOURCE_DATE_EPOCH", str(B.epoch_dati(prep.aggiornato)))
     # MkDocs watches docs_dir, now the staging folder (on_serve stops that):
-    # watch the hand-written pages and the bonus data, so edits there
-    # regenerate too.
+    # watch the hand-written pages, the bonus data and the Relazione's
+    # texts (relazione/), so edits there regenerate too.
     _watch_extra(config, root, hand_docs)
     return config
 
 
 def _watch_extra(config: MkDocsConfig, root: Path, hand_docs: str) -> None:
-    for extra in (hand_docs, str(root / "premi")):
+    for extra in (hand_docs, str(root / "premi"), str(root / "relazione")):
         if Path(extra).is_dir() and extra not in config["watch"]:
             config["watch"].append(extra)
 

@@ -503,6 +503,8 @@ class _Renderer:
             urls=urls,
             PERFORMANCE=PERFORMANCE,
             punti_misurati=punti_misurati,
+            spiegazione=spiegazione,
+            link_esterno=_link_esterno,
             si_no=pres.si_no,
             pubblicabili=pubblicabili,
             non_pubblicato=non_pubblicato,
