@@ -59,6 +59,9 @@ MANIFESTO = Path("build") / "manifest.json"
 CHART_CACHE = Path(".cache") / "charts"
 JINJA_CACHE = Path(".cache") / "jinja"
 BLAME_CACHE = Path(".cache") / "blame"
+PDF_CACHE = Path(".cache") / "pdf"
+#: Environment variable naming a PDF cache folder to use instead of PDF_CACHE.
+CACHE_PDF_ENV = "PERFORMANCE_CACHE_PDF"
 #: Key set in ``config.extra`` once :func:`prepara` has run for a config, so
 #: the MkDocs hook does not redo the work when ``build.py`` drives MkDocs.
 PREPARATO = "performance_preparato"
@@ -298,6 +301,12 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         voci_cache, disegnati = charts.ensure_cached(
             sito.grafici.values(), cache, workers=workers, alt=sito.alt, staged=in_staging
         )
+    with _tempo(tempi, "pdf"):
+        stampati = _pdf(root, progetto, sito, generati, mano, tenuti, voci_cache, use_directory_urls, max(1, workers.processes))
+    problemi = _collisioni(stampati, mano, "docs")
+    if problemi:
+        raise BuildError("\n".join(problemi))
+    generati.update(stampati)
     tutti = dict(mano)
     tutti.update(generati)
     with _tempo(tempi, "scrittura"):
@@ -329,6 +338,61 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         riusate=len(sito.riusate),
         disegnati=disegnati,
     )
+
+
+def _pdf(
+    root: Path,
+    progetto: Any,
+    sito: Any,
+    generati: Mapping[str, bytes],
+    mano: Mapping[str, bytes],
+    tenuti: set[str],
+    grafici: Mapping[str, Path],
+    use_directory_urls: bool,
+    jobs: int | None,
+) -> dict[str, bytes]:
+    """The PDF editions of the Piano and the Relazione, from the pages just
+    rendered (or kept) and their charts; laid out again only when their
+    content changed (``.cache/pdf``, keyed on it)."""
+    from .render import pdf
+
+    staging = root / STAGING
+
+    def pagina(rel: str) -> str | None:
+        if rel in sito.pagine:
+            return str(sito.pagine[rel])
+        if rel in tenuti:
+            return (staging / rel).read_text(encoding="utf-8")
+        return None
+
+    def leggi(rel: str) -> bytes | None:
+        """A staged file's bytes, known by name only: nothing outside them is read."""
+        if rel in generati:
+            return generati[rel]
+        if rel in grafici:
+            return grafici[rel].read_bytes()
+        if rel in tenuti:
+            return (staging / rel).read_bytes()
+        return mano.get(rel)
+
+    # Content-addressed, so one folder may serve several projects
+    # (PERFORMANCE_CACHE_PDF: the test suite shares one across its builds).
+    condivisa = os.environ.get(CACHE_PDF_ENV)
+    cartella = _cartella(Path(condivisa) if condivisa else root / PDF_CACHE)
+    try:
+        stampati, usati = pdf.genera(
+            pdf.documenti(progetto, sito.aggiornato),
+            pagina,
+            leggi,
+            cartella,
+            use_directory_urls=use_directory_urls,
+            jobs=jobs,
+        )
+    except pdf.PdfError as e:
+        raise BuildError(f"edizione PDF non generata: {e}") from None
+    if not condivisa:
+        pdf.pulisci(cartella, usati)
+    return stampati
 
 
 def _cartella(path: Path) -> Path:

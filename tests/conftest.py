@@ -131,3 +131,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def update_golden(request: pytest.FixtureRequest) -> bool:
     """True when the run should rewrite golden files instead of comparing."""
     return bool(request.config.getoption("--update-golden"))
+
+
+# --------------------------------------------------------------------------
+# PDF cache shared by the session's builds
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cache_pdf_condivisa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Every build in the session shares one content-addressed PDF cache.
+
+    Many tests build the same data in fresh folders; laying out the same
+    PDF again in each would add minutes and test nothing new (the key is
+    the document's whole content, so a shared hit is the same bytes).
+    tests/test_pdf.py builds without it, to lay the PDFs out for real.
+    """
+    from generator.build import CACHE_PDF_ENV
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv(CACHE_PDF_ENV, str(tmp_path_factory.mktemp("cache-pdf")))
+    yield
+    mp.undo()

@@ -21,6 +21,9 @@ and its charts sit next to it::
                                       (``#azione-1.1.1``)
     relazione/index.md                Relazione sulla Performance (every year)
     relazione/<anno>/index.md         the results of one year
+    piano/<anno>/piano-della-performance-<anno>.pdf
+    relazione/<anno>/relazione-sulla-performance-<anno>.pdf
+                                      the PDF editions (generator.render.pdf)
     strutture/index.md                responsible units
     strutture/<id>.md                 one unit: its actions and results
     dati-aperti.md                    downloads
@@ -79,6 +82,16 @@ def azione(anno: int, codice: str) -> tuple[str, str]:
 
 def relazione(anno: int) -> str:
     return f"relazione/{_segment(anno)}/index.md"
+
+
+def pdf_piano(anno: int) -> str:
+    """The Piano's PDF edition, next to the plan's page."""
+    return f"piano/{_segment(anno)}/piano-della-performance-{_segment(anno)}.pdf"
+
+
+def pdf_relazione(anno: int) -> str:
+    """The Relazione's PDF edition, next to its page."""
+    return f"relazione/{_segment(anno)}/relazione-sulla-performance-{_segment(anno)}.pdf"
 
 
 def struttura(id: str) -> str:
