@@ -63,16 +63,22 @@ STAGE_NAMES = {
     "pagine": "pages",
     "grafici": "charts",
     "scrittura": "write",
+    "pdf": "pdf",
     "mkdocs": "mkdocs",
 }
 #: The stages every report shows, in pipeline order (the issue's six, plus
 #: the two the build also times: open data and writing the staging folder).
-STAGES = ("mkdocs config", "load", "validate", "score", "opendata", "pages", "charts", "write", "mkdocs")
+STAGES = ("mkdocs config", "load", "validate", "score", "opendata", "pages", "charts", "pdf", "write", "mkdocs")
+#: The PDF editions (WeasyPrint laying out the Piano and the Relazione of
+#: every year) are reported on their own row and kept out of the "generator
+#: stages" total: the issue's targets compare the generator's own work with
+#: MkDocs', and were set before the PDFs existed.
+PDF_STAGES = ("pdf",)
 #: MkDocs' share: loading its configuration (mkdocs.yml, theme, plugins: the
 #: build does it first) and building the site, as ``mkdocs build`` does both.
 MKDOCS_STAGES = ("mkdocs config", "mkdocs")
 #: Everything else is "the generator".
-GENERATOR_STAGES = tuple(s for s in STAGES if s not in MKDOCS_STAGES)
+GENERATOR_STAGES = tuple(s for s in STAGES if s not in MKDOCS_STAGES and s not in PDF_STAGES)
 STAGING = Path("build") / "docs"
 CHART_CACHE = Path(".cache") / "charts"
 SITE = Path("site")

@@ -20,12 +20,12 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 from pypdf.generic import DictionaryObject, IndirectObject
+from test_build import FIXTURES, REPO, progetto
 
 from generator import build as B
 from generator.render import pdf as P
 from generator.render import urls
 from generator.validate import check_project
-from test_build import FIXTURES, REPO, progetto
 
 pytestmark = pytest.mark.slow
 
@@ -165,10 +165,7 @@ def _struttura(reader: PdfReader) -> list[DictionaryObject]:
             continue
         for k in kids if isinstance(kids, list) else [kids]:
             k = _risolvi(k)
-            if isinstance(k, DictionaryObject) and k.get("/Type") == "/StructElem":
-                out.append(k)
-                pila.append(k)
-            elif isinstance(k, DictionaryObject) and "/S" in k:
+            if isinstance(k, DictionaryObject) and "/S" in k:  # a structure element (not a marked-content id)
                 out.append(k)
                 pila.append(k)
     return out

@@ -82,7 +82,7 @@ SOLO_SITO = "pf-solo-sito"
 STATO_BOZZA = "Bozza, non ancora validata dall'OIV"
 
 _TIPI_MIME = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".png": "image/png"}
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SCHEMA_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 log = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ def _front_matter(testo: str) -> tuple[dict[str, Any], str]:
 def _markdown(testo: str) -> str:
     import markdown
 
-    return markdown.markdown(testo, extensions=list(ESTENSIONI), extension_configs=CONFIG_ESTENSIONI, output_format="html")
+    return str(markdown.markdown(testo, extensions=list(ESTENSIONI), extension_configs=CONFIG_ESTENSIONI, output_format="html"))
 
 
 def _frammento(html: str) -> ET.Element:
@@ -148,7 +148,8 @@ def _frammento(html: str) -> ET.Element:
 
     radice = tinyhtml5.parse(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>", namespace_html_elements=False)
     body = radice.find("body")
-    assert body is not None
+    if not isinstance(body, ET.Element):
+        raise PdfError("la pagina non è HTML valido")
     return body
 
 
@@ -176,12 +177,10 @@ def _riscrivi(body: ET.Element, pagina: str, i: int, ctx: _Contesto) -> None:
     for el in body.iter():
         if "id" in el.attrib:
             el.set("id", f"{p}-{el.get('id')}")
-    parents = {c: par for par in body.iter() for c in par}
     for a in list(body.iter("a")):
-        href = a.get("href", "")
-        nuovo = _link(href, cartella, p, ctx)
+        nuovo = _link(a.get("href", ""), cartella, p, ctx)
         if nuovo is None:
-            _togli_link(a, parents)
+            _togli_link(a)
         else:
             a.set("href", nuovo)
     for img in body.iter("img"):
@@ -215,8 +214,8 @@ def _link(href: str, cartella: str, p: str, ctx: _Contesto) -> str | None:
     return f"#{_prefisso(j)}-{parti.fragment}" if parti.fragment else f"#{_prefisso(j)}"
 
 
-def _togli_link(a: ET.Element, parents: Mapping[ET.Element, ET.Element]) -> None:
-    """Replace ``<a>`` by a ``<span>`` with the same content (text kept, no link)."""
+def _togli_link(a: ET.Element) -> None:
+    """Make ``<a>`` a ``<span>`` with the same content (text kept, no link)."""
     a.tag = "span"
     for k in list(a.attrib):
         del a.attrib[k]
