@@ -485,7 +485,7 @@ def _rendi_tutti(lavori: list[tuple[str, str]], leggi: Callable[[str], bytes | N
     """Lay out several documents, in parallel when there are several and CPUs to spare.
 
     Workers are forked (``leggi`` and the loaded libraries are inherited,
-    not pickled); where fork is unavailable they run here, one by one.
+    not pickled).
     """
     import multiprocessing
     import os
@@ -494,7 +494,7 @@ def _rendi_tutti(lavori: list[tuple[str, str]], leggi: Callable[[str], bytes | N
     n = min(len(lavori), jobs or os.cpu_count() or 1)
     _LEGGI = leggi
     try:
-        if n <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        if n <= 1 or not _fork_sicuro() or "fork" not in multiprocessing.get_all_start_methods():
             return [_rendi_uno(html) for _, html in lavori]
         _carica_weasyprint()  # loaded once, before forking
 
@@ -504,6 +504,21 @@ def _rendi_tutti(lavori: list[tuple[str, str]], leggi: Callable[[str], bytes | N
             return list(pool.map(_rendi_uno, [html for _, html in lavori]))
     finally:
         _LEGGI = None
+
+
+def _fork_sicuro() -> bool:
+    """Whether this process may fork: no thread but the main one and the
+    chart pool's own helpers (a process pool's manager and queue feeder,
+    which hold no lock a PDF worker uses). Forking beside other threads
+    (``mkdocs serve``'s server) could leave the child deadlocked."""
+    import threading
+    from concurrent.futures.process import _ExecutorManagerThread
+
+    for t in threading.enumerate():
+        if t is threading.main_thread() or isinstance(t, _ExecutorManagerThread) or t.name == "QueueFeederThread":
+            continue
+        return False
+    return True
 
 
 def pulisci(cache_dir: Path, usati: set[str]) -> None:
