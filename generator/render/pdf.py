@@ -229,7 +229,7 @@ def _el(tag: str, testo: str | None = None, **attrib: str) -> ET.Element:
 
 
 def _data_it(d: dt.date) -> str:
-    from .fmt import data
+    from ..presentation import data
 
     return data(d)
 
