@@ -383,3 +383,28 @@ def test_poppler_renders_the_cover_with_ink_on_it(sito, tmp_path):
     img = Image.open(out.with_suffix(".png")).convert("L")
     assert img.size[1] > img.size[0]  # A4 portrait
     assert img.getextrema()[0] < 100  # dark text and the bar on a white page
+
+
+def test_cover_states_a_validated_relazione_in_the_sites_words(tmp_path):
+    """The cover's state is generator.relazione.testo_stato, as on the page."""
+    import shutil
+
+    from generator.relazione import testo_stato
+
+    root = progetto(tmp_path / "p", REPO)
+    shutil.copytree(REPO / "relazione", root / "relazione")
+    yml = root / "relazione" / str(ANNO) / "relazione.yml"
+    yml.write_text(
+        yml.read_text(encoding="utf-8").replace(
+            "stato: bozza\n",
+            'stato: validata\napprovazione: {data: 2022-06-20, atto: "Delibera di Giunta n. 45"}\n'
+            'validazione: {data: 2022-06-28, documento: "https://example.org/validazione-oiv-2021.pdf"}\n',
+        ),
+        encoding="utf-8",
+    )
+    prog = check_project(root).progetto
+    assert prog is not None
+    rel = next(d for d in P.documenti(prog, None) if d.percorso == urls.pdf_relazione(ANNO))
+    assert rel.stato == testo_stato(prog.relazione(ANNO)) == "Validata dall'OIV il 28 giugno 2022"
+    html, _ = P.html_documento(rel, {urls.relazione(ANNO): "# Relazione\n"})
+    assert "Validata dall'OIV il 28 giugno 2022" in html and P.STATO_BOZZA not in html

@@ -59,6 +59,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..relazione import BOZZA
 from . import urls
 
 #: Python-Markdown extensions, as in ``mkdocs.yml`` (a test keeps them equal);
@@ -79,7 +80,8 @@ LIMITE_BYTE = 15 * 1024 * 1024
 #: Class of what only the site shows (the link to the PDF itself).
 SOLO_SITO = "pf-solo-sito"
 
-STATO_BOZZA = "Bozza, non ancora validata dall'OIV"
+#: The Relazione's state before approval and validation (generator.relazione's words).
+STATO_BOZZA = BOZZA
 
 _TIPI_MIME = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".png": "image/png"}
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
@@ -101,19 +103,25 @@ class Documento:
     data: dt.date | None = None  # the data's date (metadata), never the clock's
 
 
-def documenti(progetto: Any, aggiornato: dt.date | None, stati: Mapping[int, str] | None = None) -> list[Documento]:
+def documenti(progetto: Any, aggiornato: dt.date | None) -> list[Documento]:
     """The PDFs of every plan year: its Piano and its Relazione.
 
-    ``stati`` gives each year's Relazione state as the site words it; a year
-    without one is a draft (:data:`STATO_BOZZA`).
+    The Relazione's cover states its state in the words the site uses
+    (:func:`generator.relazione.testo_stato`); the Piano's, its adoption
+    when the plan records one.
     """
+    from ..presentation import data
+    from ..relazione import testo_stato
+
     out: list[Documento] = []
     for anno in sorted(progetto.piani):
         piano = progetto.piani[anno]
         pagine = [urls.piano(anno)]
         pagine.extend(urls.obiettivo(anno, s.codice) for s in piano.obiettivi_strategici())
-        out.append(Documento(urls.pdf_piano(anno), "Piano della Performance", piano.ente, anno, tuple(pagine), None, aggiornato))
-        stato = (stati or {}).get(anno) or STATO_BOZZA
+        adozione = getattr(piano, "adozione", None)
+        stato_piano = f"Adottato con {adozione.atto} del {data(adozione.data)}" if adozione is not None else None
+        out.append(Documento(urls.pdf_piano(anno), "Piano della Performance", piano.ente, anno, tuple(pagine), stato_piano, aggiornato))
+        stato = testo_stato(progetto.relazione(anno))
         out.append(
             Documento(urls.pdf_relazione(anno), "Relazione sulla Performance", piano.ente, anno, (urls.relazione(anno),), stato, aggiornato)
         )
