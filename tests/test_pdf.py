@@ -23,8 +23,7 @@ from pypdf.generic import DictionaryObject, IndirectObject
 from test_build import FIXTURES, REPO, progetto
 
 from generator import build as B
-from generator.render import pdf as P
-from generator.render import urls
+from generator.render import pdf as P, urls
 from generator.validate import check_project
 
 pytestmark = pytest.mark.slow
@@ -137,15 +136,15 @@ def _font(reader: PdfReader) -> dict[str, DictionaryObject]:
         if not isinstance(res, DictionaryObject) or id(res) in visti:
             return
         visti.add(id(res))
-        for f in _risolvi(res.get("/Font", DictionaryObject())).values():
-            f = _risolvi(f)
+        for rif in _risolvi(res.get("/Font", DictionaryObject())).values():
+            f = _risolvi(rif)
             trovati[str(f.get("/BaseFont"))] = f
-        for x in _risolvi(res.get("/XObject", DictionaryObject())).values():
-            x = _risolvi(x)
+        for rif in _risolvi(res.get("/XObject", DictionaryObject())).values():
+            x = _risolvi(rif)
             if "/Resources" in x:
                 risorse(x["/Resources"])
-        for pat in _risolvi(res.get("/Pattern", DictionaryObject())).values():
-            pat = _risolvi(pat)
+        for rif in _risolvi(res.get("/Pattern", DictionaryObject())).values():
+            pat = _risolvi(rif)
             if "/Resources" in pat:
                 risorse(pat["/Resources"])
 
@@ -163,8 +162,8 @@ def _struttura(reader: PdfReader) -> list[DictionaryObject]:
         kids = _risolvi(el.get("/K"))
         if kids is None:
             continue
-        for k in kids if isinstance(kids, list) else [kids]:
-            k = _risolvi(k)
+        for rif in kids if isinstance(kids, list) else [kids]:
+            k = _risolvi(rif)
             if isinstance(k, DictionaryObject) and "/S" in k:  # a structure element (not a marked-content id)
                 out.append(k)
                 pila.append(k)

@@ -303,7 +303,7 @@ def _copertina(doc: Documento, titolo: str) -> ET.Element:
 def _fetcher_class() -> type:
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class _Risorse(URLFetcher):  # type: ignore[misc]
+    class _Risorse(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped: its base class is Any
         """Serves ``risorsa:<docs path>`` from the files the build gave; refuses the rest.
 
         WeasyPrint would otherwise open any ``file:`` or ``http:`` URL a page
@@ -445,7 +445,7 @@ def genera(
     changed (the fonts and the CSS are resources too). The documents to lay
     out are shared among up to ``jobs`` processes (default: one per CPU).
     """
-    from ..runtime import scrivi_atomico
+    from ..runtime import write_atomic
 
     codice = versione()
     fonti_css = sorted(set(re.findall(rf"{SCHEMA}:([^\"')\s]+)", css_stampa())))
@@ -471,20 +471,19 @@ def genera(
             raise PdfError(
                 f"{doc.percorso}: il PDF pesa {len(esito) / 1048576:.1f} MB, oltre i 15 MB che il Portale della Performance accetta"
             )
-        scrivi_atomico(file, esito)
+        write_atomic(file, esito)
         out[doc.percorso] = esito
     return out, usati
 
 
-#: Set in a forked worker: what it may read (inherited, never pickled).
-_LEGGI: Callable[[str], bytes | None] | None = None
+#: What a forked worker may read ("leggi"), set before forking (inherited, never pickled).
+_LAVORO: dict[str, Callable[[str], bytes | None]] = {}
 
 
 def _rendi_uno(html: str) -> bytes | str:
     """In a worker: the PDF, or the Italian reason it could not be made."""
-    assert _LEGGI is not None
     try:
-        return rendi(html, _LEGGI)
+        return rendi(html, _LAVORO["leggi"])
     except PdfError as e:
         return str(e)
 
@@ -498,9 +497,8 @@ def _rendi_tutti(lavori: list[tuple[str, str]], leggi: Callable[[str], bytes | N
     import multiprocessing
     import os
 
-    global _LEGGI
     n = min(len(lavori), jobs or os.cpu_count() or 1)
-    _LEGGI = leggi
+    _LAVORO["leggi"] = leggi
     try:
         if n <= 1 or not _fork_sicuro() or "fork" not in multiprocessing.get_all_start_methods():
             return [_rendi_uno(html) for _, html in lavori]
@@ -511,7 +509,7 @@ def _rendi_tutti(lavori: list[tuple[str, str]], leggi: Callable[[str], bytes | N
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_rendi_uno, [html for _, html in lavori]))
     finally:
-        _LEGGI = None
+        _LAVORO.clear()
 
 
 def _fork_sicuro() -> bool:
