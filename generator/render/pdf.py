@@ -145,7 +145,7 @@ def _front_matter(testo: str) -> tuple[dict[str, Any], str]:
 
 
 def _markdown(testo: str) -> str:
-    import markdown
+    import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type hints
 
     return str(markdown.markdown(testo, extensions=list(ESTENSIONI), extension_configs=CONFIG_ESTENSIONI, output_format="html"))
 
