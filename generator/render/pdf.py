@@ -64,7 +64,7 @@ from . import urls
 
 #: Python-Markdown extensions, as in ``mkdocs.yml`` (a test keeps them equal);
 #: ``toc`` without the permalink "¶", which has no use on paper.
-ESTENSIONI: tuple[str, ...] = ("tables", "attr_list", "md_in_html", "admonition", "def_list", "toc")
+ESTENSIONI: tuple[str, ...] = ("tables", "generator.render.tabelle", "attr_list", "md_in_html", "admonition", "def_list", "toc")
 CONFIG_ESTENSIONI: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
 
 #: The print stylesheet (fonts, cover, page numbers, tables).
