@@ -16,6 +16,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests check correctness, not speed (speed lives in bench/): on the
+# shared 2-core machine a slow example must not fail a test by its deadline.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 # --------------------------------------------------------------------------
 # Browser fixtures

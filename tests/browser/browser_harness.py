@@ -305,6 +305,10 @@ class SiteInspector:
         # Web fonts load after `load`; wait for them so a missing font file
         # shows up as a failed request instead of escaping the check.
         page.evaluate("() => document.fonts.ready.then(() => true)")
+        # The theme's search worker fetches its index and language files
+        # after `load`. Let them finish here: otherwise opening the next page
+        # aborts them (net::ERR_ABORTED), reported as a failure of that page.
+        page.wait_for_load_state("networkidle")
 
         references = page.evaluate(_COLLECT_REFERENCES_JS)
         for link in dict.fromkeys(references["links"]):
