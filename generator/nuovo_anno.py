@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from .diagnostics import format_text
+from .runtime import write_atomic
 from .source import SourceError, load
-from .spreadsheet.yamlout import CommentedMap, CommentedSeq, dump, num, q, scrivi_atomico
+from .spreadsheet.yamlout import CommentedMap, CommentedSeq, dump, num, q
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/plan.schema.json"
 DA_RIVEDERE = "da rivedere"
@@ -174,5 +175,5 @@ def nuovo_anno(root: Path, anno: int, sovrascrivi: bool = False) -> Path:
                 format_text(mine, line_reader(Path(tmp)))
                 + f"il piano {anno} ricavato da {prev_path.name} non supera la validazione: correggi prima {prev_path.name}"
             )
-    scrivi_atomico(dest, testo)
+    write_atomic(dest, testo.encode("utf-8"))
     return dest

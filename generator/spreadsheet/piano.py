@@ -27,10 +27,11 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from ..runtime import write_atomic
 from .errori import ErroreCella, ImportazioneFallita, nome_cella
 from .grid import Cella, Foglio, leggi
 from .valori import Illeggibile, Lettura, codice, leggi_peso, leggi_pira, leggi_valore, normalizza
-from .yamlout import CommentedMap, CommentedSeq, dump, num, pct, q, scrivi_atomico
+from .yamlout import CommentedMap, CommentedSeq, dump, num, pct, q
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/plan.schema.json"
 
@@ -746,6 +747,6 @@ def esegui(root: Path, file: Path, *, foglio: str | None, anno: int | None, out:
     dest = out if out is not None else root / "plan" / f"{anno_piano}.yml"
     if dest.exists() and not sovrascrivi:
         return 1, formatta(ris.avvisi + [ErroreCella(dest.as_posix(), "", 0, 0, "il file esiste già", "scegli un altro nome con --out, oppure aggiungi --sovrascrivi")]) + "nessun file scritto\n"
-    scrivi_atomico(dest, ris.testo)
+    write_atomic(dest, ris.testo.encode("utf-8"))
     report = formatta(ris.avvisi) if ris.avvisi else ""
     return 0, report + f"scritto {dest.as_posix()}\n"

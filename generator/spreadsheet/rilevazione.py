@@ -26,11 +26,12 @@ from typing import Any
 
 from .. import presentation as fmt
 from ..model import Azione, Piano
+from ..runtime import write_atomic
 from .errori import ErroreCella, ImportazioneFallita, formatta, nome_cella
 from .grid import Cella, Foglio, leggi
 from .moduli import CAUSE, FOGLIO_META, FOGLIO_VALORI, FORMATO
 from .valori import Illeggibile, decimale, leggi_valore, normalizza
-from .yamlout import CommentedMap, carica, dump, num, pct, q, scrivi_atomico
+from .yamlout import CommentedMap, carica, dump, num, pct, q
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/measurement.schema.json"
 
@@ -363,5 +364,5 @@ def esegui(root: Path, files: list[Path], sovrascrivi: bool) -> tuple[int, str]:
         return 1, format_text(err.diagnostics, line_reader(root)) + "correggi prima i file del progetto; nessun file scritto\n"
     except ImportazioneFallita as err:
         return 1, formatta(err.errori) + "nessun file scritto\n"
-    scrivi_atomico(dest, testo)
+    write_atomic(dest, testo.encode("utf-8"))
     return 0, (formatta(avvisi) if avvisi else "") + f"scritto {dest.relative_to(root).as_posix()}\n"

@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-__all__ = ["CommentedMap", "CommentedSeq", "dump", "num", "pct", "q", "scrivi_atomico"]
+__all__ = ["CommentedMap", "CommentedSeq", "dump", "num", "pct", "q"]
 
 
 def q(text: str) -> DoubleQuotedScalarString:
@@ -70,19 +67,6 @@ def dump(data: CommentedMap) -> str:
 def carica(text: str) -> Any:
     """Round-trip load (keeps comments and order) of a file we are going to update."""
     return _yaml().load(text)
-
-
-def scrivi_atomico(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` all at once: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def data_iso(d: dt.date) -> dt.date:
