@@ -27,7 +27,6 @@ import difflib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -45,7 +44,7 @@ from .model import (
     SpesaGenere,
     Validazione,
 )
-from .source import Document, SourceError, load, read_text
+from .source import SourceError, load, read_text
 
 CARTELLA = "relazione"
 FILE_DATI = "relazione.yml"
@@ -94,15 +93,6 @@ def nota_stato(rel: Relazione) -> str | None:
 # --------------------------------------------------------------------------
 
 Add = Callable[[Diagnostic], None]
-
-
-def _positions(doc: Document, loc: tuple[Any, ...], obj: Any) -> dict[str, Pos]:
-    out = {"": doc.pos(loc)}
-    for name in obj.model_fields_set:
-        p = doc.positions.get(loc + (name,))
-        if p is not None:
-            out[name] = p
-    return out
 
 
 def carica_relazioni(root: Path, piani: Mapping[int, Piano], add: Add) -> dict[int, Relazione]:
@@ -266,7 +256,7 @@ def _dati(root: Path, path: Path, anno: int, piano: Piano | None, add: Add) -> R
             error(pos, f"«{r.obiettivo}» non è un obiettivo strategico del piano {anno}", hint + "gli obiettivi strategici sono: " + ", ".join(strategici))
         if r.impiegato is not None and r.impiegato > r.stanziato:
             warn(P(loc + ("impiegato",)), f"per l'obiettivo «{r.obiettivo}» l'impiegato supera lo stanziato", "controlla i due importi")
-        risorse.append(Risorsa(r.obiettivo, r.stanziato, r.impiegato, r.nota, pos=_positions(doc, loc, r)))
+        risorse.append(Risorsa(r.obiettivo, r.stanziato, r.impiegato, r.nota, pos=doc.field_positions(loc, r.model_fields_set)))
     if n[0]:
         return None
     genere = None
@@ -281,12 +271,12 @@ def _dati(root: Path, path: Path, anno: int, piano: Piano | None, add: Add) -> R
     return Relazione(
         anno=y.anno,
         stato=y.stato,
-        approvazione=Atto(y.approvazione.data, y.approvazione.atto, pos=_positions(doc, ("approvazione",), y.approvazione)) if y.approvazione else None,
-        validazione=Validazione(y.validazione.data, y.validazione.documento, pos=_positions(doc, ("validazione",), y.validazione)) if y.validazione else None,
+        approvazione=Atto(y.approvazione.data, y.approvazione.atto, pos=doc.field_positions(("approvazione",), y.approvazione.model_fields_set)) if y.approvazione else None,
+        validazione=Validazione(y.validazione.data, y.validazione.documento, pos=doc.field_positions(("validazione",), y.validazione.model_fields_set)) if y.validazione else None,
         risorse=tuple(risorse),
         genere=genere,
         file=display,
-        pos=_positions(doc, (), y),
+        pos=doc.field_positions((), y.model_fields_set),
     )
 
 

@@ -22,7 +22,7 @@ import io
 import os
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -74,6 +74,19 @@ class Document:
             if not loc:
                 return Pos(self.path, 1, 1)
             loc = loc[:-1]
+
+    def field_positions(self, loc: Loc, names: Iterable[str]) -> dict[str, Pos]:
+        """Where the mapping at ``loc`` and each of its keys ``names`` are written.
+
+        The key ``""`` is the mapping itself, so a model built from it can
+        point a message at the object when the field was not written.
+        """
+        out = {"": self.pos(loc)}
+        for name in names:
+            found = self.positions.get(tuple(loc) + (name,))
+            if found is not None:
+                out[name] = found
+        return out
 
     def key_pos(self, loc: Loc) -> Pos:
         """Position of the key naming ``loc`` (falls back to the value's)."""

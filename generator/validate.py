@@ -593,14 +593,14 @@ class _Checker:
             categorie=tuple(
                 Categoria(
                     c.nome, c.dipendenti, c.destinatari, c.stanziato, c.distribuito, c.premio_minimo, c.premio_massimo, c.nota,
-                    pos=_positions(doc, ("categorie", i), c),
+                    pos=doc.field_positions(("categorie", i), c.model_fields_set),
                 )
                 for i, c in enumerate(y.categorie)
             ),
             file=doc.path,
             esempio=y.esempio,
             minimo_destinatari=y.minimo_destinatari,
-            pos=_positions(doc, (), y),
+            pos=doc.field_positions((), y.model_fields_set),
         )
         for i, message, hint in avvisi_riservatezza(premi):
             self.warn(P(("categorie", i)), message, hint)
@@ -629,7 +629,7 @@ class _Checker:
                 sloc = ploc + ("obiettivi_strategici", js)
                 strategici.append(self._strategico(doc, y, s, sloc, p.id, seen))
             prospettive.append(
-                Prospettiva(p.id, p.nome, tuple(strategici), p.descrizione, pos=_positions(doc, ploc, p))
+                Prospettiva(p.id, p.nome, tuple(strategici), p.descrizione, pos=doc.field_positions(ploc, p.model_fields_set))
             )
         for chiave in ("soglia_parziale", "target_prospettive", "target_ente"):
             v = getattr(y.smvp, chiave)
@@ -639,7 +639,7 @@ class _Checker:
             soglia_parziale=y.smvp.soglia_parziale,
             target_prospettive=y.smvp.target_prospettive,
             target_ente=y.smvp.target_ente,
-            pos=_positions(doc, ("smvp",), y.smvp) if "smvp" in y.model_fields_set else {},
+            pos=doc.field_positions(("smvp",), y.smvp.model_fields_set) if "smvp" in y.model_fields_set else {},
         )
         # Returned even with errors: the measurements are still checked against
         # its codes and types, so one run reports everything. (With any error
@@ -654,7 +654,7 @@ class _Checker:
             prospettive=tuple(prospettive),
             file=doc.path,
             smvp=smvp,
-            pos=_positions(doc, (), y),
+            pos=doc.field_positions((), y.model_fields_set),
             adozione=self._adozione(doc, y),
             variazioni=self._variazioni(doc, y),
         )
@@ -665,7 +665,7 @@ class _Checker:
             return None
         if a.data.year > y.anno:
             self.warn(doc.pos(("adozione", "data")), f"il piano {y.anno} risulta adottato nel {a.data.year}, dopo l'inizio del suo anno", "controlla la data dell'atto di adozione")
-        return Atto(a.data, a.atto, pos=_positions(doc, ("adozione",), a))
+        return Atto(a.data, a.atto, pos=doc.field_positions(("adozione",), a.model_fields_set))
 
     def _variazioni(self, doc: Document, y: S.PianoYaml) -> tuple[Variazione, ...]:
         out = []
@@ -677,7 +677,7 @@ class _Checker:
                     f"la variazione del {v.data.isoformat()} è precedente all'adozione del piano ({y.adozione.data.isoformat()})",
                     "una variazione modifica il piano già adottato: correggi la data della variazione o quella dell'adozione",
                 )
-            out.append(Variazione(v.data, v.atto, v.descrizione, pos=_positions(doc, loc, v)))
+            out.append(Variazione(v.data, v.atto, v.descrizione, pos=doc.field_positions(loc, v.model_fields_set)))
         return tuple(sorted(out, key=lambda v: v.data))
 
     def _strutture_riservate(self, doc: Document, y: S.PianoYaml) -> None:
@@ -747,7 +747,7 @@ class _Checker:
             obiettivi_operativi=tuple(operativi),
             prospettiva=persp,
             descrizione=s.descrizione,
-            pos=_positions(doc, loc, s),
+            pos=doc.field_positions(loc, s.model_fields_set),
         )
 
     def _operativo(self, doc: Document, y: S.PianoYaml, o: S.OperativoYaml, loc: Loc, parent: str, seen: dict[str, Pos]) -> ObiettivoOperativo:
@@ -761,7 +761,7 @@ class _Checker:
             indicatore=o.indicatore,
             azioni=tuple(azioni),
             descrizione=o.descrizione,
-            pos=_positions(doc, loc, o),
+            pos=doc.field_positions(loc, o.model_fields_set),
         )
 
     def _azione(self, doc: Document, y: S.PianoYaml, a: S.AzioneYaml, loc: Loc, parent: str, seen: dict[str, Pos]) -> Azione:
@@ -825,7 +825,7 @@ class _Checker:
             descrizione=a.descrizione,
             nota=a.nota,
             verso_esplicito=a.verso is not None,
-            pos=_positions(doc, loc, a),
+            pos=doc.field_positions(loc, a.model_fields_set),
         )
 
     def _verso(self, doc: Document, loc: Loc, a: S.AzioneYaml, values: dict[str, Valore | None]) -> Verso:
@@ -913,7 +913,7 @@ class _Checker:
             esempio=y.esempio,
             valori=valori,
             file=doc.path,
-            pos=_positions(doc, (), y),
+            pos=doc.field_positions((), y.model_fields_set),
         )
         self._scostamenti(ril, azioni, piano)
         return ril
@@ -984,7 +984,7 @@ class _Checker:
         scost = None
         if raw.scostamento is not None:
             sc = raw.scostamento
-            scost = Scostamento(sc.causa, sc.descrizione, sc.azione_correttiva, pos=_positions(doc, loc + ("scostamento",), sc))
+            scost = Scostamento(sc.causa, sc.descrizione, sc.azione_correttiva, pos=doc.field_positions(loc + ("scostamento",), sc.model_fields_set))
         return replace(m, fonte=raw.fonte, evidenza=raw.evidenza, scostamento=scost)
 
     def _misura_valore(self, doc: Document, loc: Loc, a: Azione, raw: Any, anno: int, rilevata: dt.date) -> Misura | None:
@@ -994,7 +994,7 @@ class _Checker:
         def P(name: str) -> Pos:
             return doc.pos(loc + (name,))
 
-        pos = _positions(doc, loc, detail) if isinstance(raw, S.MisuraYaml) else {"": doc.pos(loc), "valore": doc.pos(loc)}
+        pos = doc.field_positions(loc, detail.model_fields_set) if isinstance(raw, S.MisuraYaml) else {"": doc.pos(loc), "valore": doc.pos(loc)}
         ok = True
         if a.tipo == "qualitativo":
             if detail.esito is None:
@@ -1110,16 +1110,6 @@ def link_sicuro(url: str) -> bool:
     if parts.scheme:
         return parts.scheme in ("http", "https") and bool(parts.hostname)
     return ":" not in text.split("/", 1)[0]
-
-
-def _positions(doc: Document, loc: Loc, obj: BaseModel) -> dict[str, Pos]:
-    """Where each field of ``obj`` (found at ``loc``) is written."""
-    out = {"": doc.pos(loc)}
-    for name in obj.model_fields_set:
-        p = doc.positions.get(loc + (name,))
-        if p is not None:
-            out[name] = p
-    return out
 
 
 def _primo(a: Azione) -> str:
