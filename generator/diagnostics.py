@@ -9,6 +9,7 @@ user's own line with a caret under the column, and ends with a hint.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -188,3 +189,16 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
         )
     return "\n".join(out) + ("\n" if out else "")
 
+
+#: Longest word for which a "did you mean" is looked for: typos are short,
+#: and difflib's cost grows with the square of the length (a 100 KB value
+#: used 2,000 times through a YAML alias took minutes).
+MAX_SUGGESTED = 80
+
+
+def close_match(word: str, options: Iterable[str]) -> str | None:
+    """The option closest to ``word``, for a "forse intendevi …?" hint, or None."""
+    if len(word) > MAX_SUGGESTED:
+        return None
+    match = difflib.get_close_matches(word, [o for o in options if len(o) <= MAX_SUGGESTED], n=1, cutoff=0.6)
+    return match[0] if match else None

@@ -23,7 +23,6 @@ attestation all call it, so the three never disagree.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -31,7 +30,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import schema as S
-from .diagnostics import Diagnostic, Pos
+from .diagnostics import Diagnostic, Pos, close_match
 from .model import (
     TESTI_RELAZIONE,
     Atto,
@@ -168,8 +167,8 @@ def _testi(root: Path, cartella: Path, add: Add) -> dict[str, str]:
         if path.suffix != ".md":
             continue
         if path.stem not in TESTI_RELAZIONE:
-            guess = difflib.get_close_matches(path.stem, TESTI_RELAZIONE, n=1, cutoff=0.6)
-            hint = f"forse intendevi «{guess[0]}.md»? " if guess else ""
+            guess = close_match(path.stem, TESTI_RELAZIONE)
+            hint = f"forse intendevi «{guess}.md»? " if guess else ""
             hint += "I testi della Relazione sono: " + ", ".join(f"{t}.md" for t in TESTI_RELAZIONE)
             add(Diagnostic(Pos(display, 1, 1), f"il testo «{path.name}» non corrisponde a nessuna sezione della Relazione", hint, "avviso"))
             continue
@@ -251,8 +250,8 @@ def _dati(root: Path, path: Path, anno: int, piano: Piano | None, add: Add) -> R
             error(pos, f"risorse dell'obiettivo «{r.obiettivo}» ripetute (già alla riga {visti[r.obiettivo].line})", "una riga per obiettivo strategico: somma gli importi")
         visti.setdefault(r.obiettivo, pos)
         if piano is not None and r.obiettivo not in strategici:
-            guess = difflib.get_close_matches(r.obiettivo, list(strategici), n=1, cutoff=0.6)
-            hint = f"forse intendevi «{guess[0]}»? " if guess else ""
+            guess = close_match(r.obiettivo, strategici)
+            hint = f"forse intendevi «{guess}»? " if guess else ""
             error(pos, f"«{r.obiettivo}» non è un obiettivo strategico del piano {anno}", hint + "gli obiettivi strategici sono: " + ", ".join(strategici))
         if r.impiegato is not None and r.impiegato > r.stanziato:
             warn(P(loc + ("impiegato",)), f"per l'obiettivo «{r.obiettivo}» l'impiegato supera lo stanziato", "controlla i due importi")

@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import difflib
 import itertools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import IO, Any
 from pydantic import BaseModel, ValidationError
 
 from . import schema as S, score as _score
-from .diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
+from .diagnostics import Diagnostic, Pos, ValidationFailed, close_match, format_github, format_text
 from .limiti import CIFRE_INTERE, problema_numero
 from .model import (
     Atto,
@@ -183,7 +182,7 @@ def interpret(tipo: str, raw: Any, anno: int, campo: str, deadline_names: bool =
                 f"«{campo}» deve essere una data AAAA-MM-GG, trovato {found}",
                 f"scrivi ad esempio `{campo}: {anno}-06-10`",
             )
-        guess = _suggest(raw.strip().lower(), MESI) if isinstance(raw, str) else None
+        guess = close_match(raw.strip().lower(), MESI) if isinstance(raw, str) else None
         hint = f"forse intendevi «{guess}»? " if guess else ""
         hint += f"Scrivi una data, ad esempio `{campo}: {anno}-06-30`, oppure il nome del mese, ad esempio `{campo}: giugno` (= 30 giugno {anno})"
         return Problema(f"«{campo}» deve essere una data (AAAA-MM-GG) o il nome di un mese, trovato {found}", hint)
@@ -312,19 +311,6 @@ def _owner(doc: Document, loc: Loc) -> str:
     return f" {_OWNERS[str(loc[-2])]} «{name}»" if isinstance(name, str) else ""
 
 
-#: Longest word for which a "did you mean" is looked for: typos are short,
-#: and difflib's cost grows with the square of the length (a 100 KB value
-#: used 2,000 times through a YAML alias took minutes).
-MAX_SUGGERIMENTO = 80
-
-
-def _suggest(word: str, options: Iterable[str]) -> str | None:
-    if len(word) > MAX_SUGGERIMENTO:
-        return None
-    match = difflib.get_close_matches(word, [o for o in options if len(o) <= MAX_SUGGERIMENTO], n=1, cutoff=0.6)
-    return match[0] if match else None
-
-
 def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel]) -> list[Diagnostic]:
     out: list[Diagnostic] = []
     for e in err.errors(include_url=False):
@@ -352,7 +338,7 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
             )
         elif kind == "extra_forbidden":
             allowed = _fields_at(model, loc[:-1])
-            guess = _suggest(f, allowed) or _suggest(f.lower(), allowed)
+            guess = close_match(f, allowed) or close_match(f.lower(), allowed)
             hint = (
                 f"forse intendevi «{guess}»? I nomi dei campi si scrivono in minuscolo, come nella guida"
                 if guess
@@ -361,7 +347,7 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
             out.append(Diagnostic(doc.key_pos(loc), f"chiave sconosciuta «{f}»{_owner(doc, loc[:-1])}", hint))
         elif kind == "literal_error":
             options = [o.strip().strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-            guess = _suggest(str(e.get("input")).lower(), options) if isinstance(e.get("input"), str) else None
+            guess = close_match(str(e.get("input")).lower(), options) if isinstance(e.get("input"), str) else None
             hint = f"forse intendevi «{guess}»? " if guess else ""
             hint += "Valori ammessi: " + ", ".join(options)
             out.append(Diagnostic(doc.pos(loc), f"valore non ammesso {found} per «{f}»", hint))
@@ -449,7 +435,7 @@ class _Checker:
         candidates = [c for c in codes if c.startswith(head)]
         if not candidates and len(codes) <= 1000:
             candidates = list(codes)
-        return _suggest(code, candidates)
+        return close_match(code, candidates)
 
     def warn(self, pos: Pos, message: str, hint: str = "") -> None:
         self.add(Diagnostic(pos, message, hint, "avviso"))
@@ -805,7 +791,7 @@ class _Checker:
             self.warn(doc.pos(loc + ("codice",)), f"l'azione «{a.codice}» non indica il responsabile", "aggiungi `responsabile: <id>` (un identificativo di `strutture`); sul sito comparirà «non indicato»")
         for r in resp:
             if r not in y.strutture:
-                guess = _suggest(r, y.strutture)
+                guess = close_match(r, y.strutture)
                 hint = f"forse intendevi «{guess}»? " if guess else ""
                 hint += "Usa uno degli identificativi elencati sotto `strutture:` all'inizio del piano, o aggiungi lì la nuova struttura"
                 self.error(P("responsabile"), f"responsabile «{r}» non presente in `strutture`", hint)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from conftest import Scratch
 
+from generator.diagnostics import close_match
+
 MISURE = "measurements/2021-12-31.yml"
 PIANO = "plan/2021.yml"
 
@@ -24,3 +26,12 @@ def test_quoted_line_is_cut_to_a_sane_width(scratch: Scratch) -> None:
     esito = scratch.esegui("validate")
     assert esito.rc == 1
     assert max(len(line) for line in esito.out.splitlines()) < 400
+
+
+def test_did_you_mean_is_not_looked_for_on_long_texts() -> None:
+    # difflib's cost grows with the square of the length: the validator and
+    # the Relazione's checks share this one rule, so a huge unknown code or
+    # objective costs nothing while a short typo still gets its hint.
+    long_text = "1" * 100_000
+    assert close_match(long_text, [long_text, "1.1"]) is None
+    assert close_match("1.1.l", ["1.1.1", "2.1.1"]) == "1.1.1"
