@@ -31,6 +31,7 @@ from browser_harness import (
     first_page_matching,
     format_problems,
     site_pages,
+    take_screenshot,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -197,19 +198,9 @@ def test_no_accessibility_violations_on_a_phone(misure):
 def _screenshot(chromium_browser, base_url: str, path: str, larghezza: int, altezza: int, destinazione: Path) -> Path:
     context = chromium_browser.new_context(locale="it-IT", viewport={"width": larghezza, "height": altezza}, service_workers="block")
     try:
-        page = context.new_page()
-        page.route(
-            "**/*",
-            lambda route: route.continue_()
-            if _origin(route.request.url) == _origin(base_url)
-            else route.abort("blockedbyclient"),
-        )
-        page.goto(urllib.parse.urljoin(base_url, path), wait_until="load")
-        page.evaluate("() => document.fonts.ready.then(() => true)")
-        page.screenshot(path=str(destinazione), full_page=True)
+        return take_screenshot(context, base_url, path, destinazione)
     finally:
         context.close()
-    return destinazione
 
 
 def test_screenshots_of_home_objective_and_relazione_at_both_widths(chromium_browser, built_site, built_site_url, screenshot_dir):
