@@ -45,7 +45,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .model import Misura, Piano, Progetto, Rilevazione, Valore
-from .score import STATI, Anno, EsitoAzione, valuta_progetto
+from .score import STATI, Anno, RisultatoAzione, valuta_progetto
 
 CARTELLA = "opendata"
 FILE_JSON = "performance.json"
@@ -142,7 +142,7 @@ def json_bytes(obj: Any) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def _riga_rilevazione(e: EsitoAzione, ril: Rilevazione) -> dict[str, Any]:
+def _riga_rilevazione(e: RisultatoAzione, ril: Rilevazione) -> dict[str, Any]:
     misura = e.misura
     assert misura is not None
     return {
@@ -168,7 +168,7 @@ def _spiegazione(misura: Misura | None) -> dict[str, Any]:
     }
 
 
-def _azione(e: EsitoAzione, anno: Anno) -> dict[str, Any]:
+def _azione(e: RisultatoAzione, anno: Anno) -> dict[str, Any]:
     a = e.azione
     return {
         "codice": a.codice,

@@ -17,8 +17,8 @@ Exactness
     Comparisons (``raggiunto``) always use the exact value.
 
 Result types (consumed by the site renderer and by :mod:`generator.opendata`)
-    :class:`EsitoAzione`, :class:`EsitoOperativo`, :class:`EsitoStrategico`,
-    :class:`EsitoProspettiva` and :class:`Risultati` (the whole plan on one
+    :class:`RisultatoAzione`, :class:`RisultatoOperativo`, :class:`RisultatoStrategico`,
+    :class:`RisultatoProspettiva` and :class:`Risultati` (the whole plan on one
     rilevazione), produced by :func:`valuta`; :func:`valuta_progetto` scores
     every plan on every rilevazione once (the build's one scored result,
     :class:`Anno`). Each result carries its status (:func:`stato_obiettivo`,
@@ -196,7 +196,7 @@ def grado_azione(
 
 
 @dataclass(frozen=True, slots=True)
-class EsitoAzione:
+class RisultatoAzione:
     """One action on one rilevazione.
 
     ``misura`` is None when the rilevazione gives the action no value; it is
@@ -219,7 +219,7 @@ class EsitoAzione:
 
 
 @dataclass(frozen=True, slots=True)
-class EsitoOperativo:
+class RisultatoOperativo:
     """An operational objective: ``grado`` = Σ peso·grado / Σ peso over its
     scored actions; ``copertura`` = Σ peso scored / Σ peso all × 100.
 
@@ -231,7 +231,7 @@ class EsitoOperativo:
     obiettivo: ObiettivoOperativo
     grado: Decimal | None
     copertura: Decimal
-    azioni: tuple[EsitoAzione, ...]
+    azioni: tuple[RisultatoAzione, ...]
     target: Decimal | None = None
     stato: Stato | None = None
 
@@ -241,7 +241,7 @@ class EsitoOperativo:
 
 
 @dataclass(frozen=True, slots=True)
-class EsitoStrategico:
+class RisultatoStrategico:
     """A strategic objective: weighted mean of its operational objectives.
 
     ``target`` is the objective's target for the plan's year (None if the
@@ -256,7 +256,7 @@ class EsitoStrategico:
     copertura: Decimal
     target: Decimal | None
     raggiunto: bool | None
-    operativi: tuple[EsitoOperativo, ...]
+    operativi: tuple[RisultatoOperativo, ...]
     stato: Stato | None = None
 
     @property
@@ -265,7 +265,7 @@ class EsitoStrategico:
 
 
 @dataclass(frozen=True, slots=True)
-class EsitoProspettiva:
+class RisultatoProspettiva:
     """A perspective: plain mean of its strategic objectives' grado (those
     with one); ``copertura`` = plain mean of their coverage. ``target`` and
     ``stato`` only when the plan sets ``smvp.target_prospettive``."""
@@ -273,7 +273,7 @@ class EsitoProspettiva:
     prospettiva: Prospettiva
     grado: Decimal | None
     copertura: Decimal
-    strategici: tuple[EsitoStrategico, ...]
+    strategici: tuple[RisultatoStrategico, ...]
     target: Decimal | None = None
     stato: Stato | None = None
 
@@ -282,7 +282,7 @@ class EsitoProspettiva:
         return self.prospettiva.id
 
 
-_E = TypeVar("_E", "EsitoAzione", "EsitoOperativo", "EsitoStrategico", "EsitoProspettiva")
+_E = TypeVar("_E", "RisultatoAzione", "RisultatoOperativo", "RisultatoStrategico", "RisultatoProspettiva")
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,47 +298,47 @@ class Risultati:
     rilevazione: Rilevazione
     grado: Decimal | None
     copertura: Decimal
-    prospettive: tuple[EsitoProspettiva, ...]
+    prospettive: tuple[RisultatoProspettiva, ...]
     #: The ente's target (``smvp.target_ente``) and status; None without one.
     target: Decimal | None = None
     stato: Stato | None = None
     #: code -> result, built once: pages look up every action on every
     #: measurement, and a scan per lookup made rendering quadratic.
-    _indice: dict[str, Esito] = field(init=False, repr=False, compare=False)
+    _indice: dict[str, Risultato] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        indice: dict[str, Esito] = {}
+        indice: dict[str, Risultato] = {}
         for p in self.prospettive:
             indice["p:" + p.id] = p
-        figli: Iterator[EsitoStrategico | EsitoOperativo | EsitoAzione]
+        figli: Iterator[RisultatoStrategico | RisultatoOperativo | RisultatoAzione]
         for figli in (self.strategici(), self.operativi(), self.azioni()):
             for e in figli:
                 indice[e.codice] = e
         object.__setattr__(self, "_indice", indice)
 
-    def strategici(self) -> Iterator[EsitoStrategico]:
+    def strategici(self) -> Iterator[RisultatoStrategico]:
         for p in self.prospettive:
             yield from p.strategici
 
-    def operativi(self) -> Iterator[EsitoOperativo]:
+    def operativi(self) -> Iterator[RisultatoOperativo]:
         for s in self.strategici():
             yield from s.operativi
 
-    def azioni(self) -> Iterator[EsitoAzione]:
+    def azioni(self) -> Iterator[RisultatoAzione]:
         for o in self.operativi():
             yield from o.azioni
 
-    def prospettiva(self, id: str) -> EsitoProspettiva:
-        return self._cerca("p:" + id, EsitoProspettiva, "prospettiva")
+    def prospettiva(self, id: str) -> RisultatoProspettiva:
+        return self._cerca("p:" + id, RisultatoProspettiva, "prospettiva")
 
-    def strategico(self, codice: str) -> EsitoStrategico:
-        return self._cerca(codice, EsitoStrategico, "obiettivo strategico")
+    def strategico(self, codice: str) -> RisultatoStrategico:
+        return self._cerca(codice, RisultatoStrategico, "obiettivo strategico")
 
-    def operativo(self, codice: str) -> EsitoOperativo:
-        return self._cerca(codice, EsitoOperativo, "obiettivo operativo")
+    def operativo(self, codice: str) -> RisultatoOperativo:
+        return self._cerca(codice, RisultatoOperativo, "obiettivo operativo")
 
-    def azione(self, codice: str) -> EsitoAzione:
-        return self._cerca(codice, EsitoAzione, "azione")
+    def azione(self, codice: str) -> RisultatoAzione:
+        return self._cerca(codice, RisultatoAzione, "azione")
 
     def _cerca(self, chiave: str, tipo: type[_E], cosa: str) -> _E:
         found = self._indice.get(chiave)
@@ -347,7 +347,7 @@ class Risultati:
         return found
 
 
-Esito = EsitoAzione | EsitoOperativo | EsitoStrategico | EsitoProspettiva | Risultati
+Risultato = RisultatoAzione | RisultatoOperativo | RisultatoStrategico | RisultatoProspettiva | Risultati
 
 
 def stato_obiettivo(grado: Fraction | Decimal | None, target: Fraction | Decimal | None, soglia_parziale: Fraction | Decimal) -> Stato | None:
@@ -392,10 +392,10 @@ def stato_azione(grado: Decimal | None, misura: Misura | None) -> Stato:
     return "parzialmente raggiunto" if grado > 0 else "non raggiunto"
 
 
-def stato(esito: Esito) -> Stato | None:
+def stato(risultato: Risultato) -> Stato | None:
     """The status of any result, as stored on it (see :func:`stato_obiettivo`
     and :func:`stato_azione` for the rules)."""
-    return esito.stato
+    return risultato.stato
 
 
 # --------------------------------------------------------------------------
@@ -447,52 +447,52 @@ def _media(figli: Sequence[tuple[Fraction | None, Fraction]]) -> tuple[Fraction 
 
 def _valuta_operativo(
     obiettivo: ObiettivoOperativo, piano: Piano, rilevazione: Rilevazione, target: Decimal | None
-) -> tuple[EsitoOperativo, Fraction | None, Fraction]:
+) -> tuple[RisultatoOperativo, Fraction | None, Fraction]:
     metodo = piano.metodo
-    esiti = []
+    risultati = []
     figli = []
     for a in obiettivo.azioni:
         misura = rilevazione.valori.get(a.codice)
         g = _grado_esatto(a, misura, metodo, rilevazione)
-        esiti.append(EsitoAzione(azione=a, misura=misura, grado=_decimale(g)))
+        risultati.append(RisultatoAzione(azione=a, misura=misura, grado=_decimale(g)))
         figli.append((Fraction(a.peso), g))
     grado, copertura = _media_ponderata(figli)
-    esito = EsitoOperativo(
+    risultato = RisultatoOperativo(
         obiettivo=obiettivo,
         grado=_decimale(grado),
         copertura=_decimale(copertura),
-        azioni=tuple(esiti),
+        azioni=tuple(risultati),
         target=target,
         stato=stato_obiettivo(grado, target, piano.smvp.soglia_parziale),
     )
-    return esito, grado, copertura
+    return risultato, grado, copertura
 
 
 def _valuta_strategico(
     obiettivo: ObiettivoStrategico, piano: Piano, rilevazione: Rilevazione
-) -> tuple[EsitoStrategico, Fraction | None, Fraction]:
-    esiti: list[EsitoOperativo] = []
+) -> tuple[RisultatoStrategico, Fraction | None, Fraction]:
+    risultati: list[RisultatoOperativo] = []
     figli = []
     coperture = []
     target = obiettivo.target.get(piano.anno)
     for o in obiettivo.obiettivi_operativi:
         figlio, g, c = _valuta_operativo(o, piano, rilevazione, target)
-        esiti.append(figlio)
+        risultati.append(figlio)
         figli.append((Fraction(o.peso), g))
         coperture.append((Fraction(o.peso), c))
     grado, _ = _media_ponderata(figli)
     copertura = _copertura_ponderata(coperture)
     raggiunto = None if grado is None or target is None else grado >= Fraction(target)
-    esito = EsitoStrategico(
+    risultato = RisultatoStrategico(
         obiettivo=obiettivo,
         grado=_decimale(grado),
         copertura=_decimale(copertura),
         target=target,
         raggiunto=raggiunto,
-        operativi=tuple(esiti),
+        operativi=tuple(risultati),
         stato=stato_obiettivo(grado, target, piano.smvp.soglia_parziale),
     )
-    return esito, grado, copertura
+    return risultato, grado, copertura
 
 
 def valuta(piano: Piano, rilevazione: Rilevazione) -> Risultati:
@@ -501,21 +501,21 @@ def valuta(piano: Piano, rilevazione: Rilevazione) -> Risultati:
     prospettive = []
     tutti: list[tuple[Fraction | None, Fraction]] = []
     for p in piano.prospettive:
-        esiti = []
+        risultati = []
         figli = []
         for s in p.obiettivi_strategici:
-            esito, g, c = _valuta_strategico(s, piano, rilevazione)
-            esiti.append(esito)
+            risultato, g, c = _valuta_strategico(s, piano, rilevazione)
+            risultati.append(risultato)
             figli.append((g, c))
         tutti.extend(figli)
         grado, copertura = _media(figli)
         target_p = piano.smvp.target_prospettive
         prospettive.append(
-            EsitoProspettiva(
+            RisultatoProspettiva(
                 prospettiva=p,
                 grado=_decimale(grado),
                 copertura=_decimale(copertura),
-                strategici=tuple(esiti),
+                strategici=tuple(risultati),
                 target=target_p,
                 stato=stato_obiettivo(grado, target_p, piano.smvp.soglia_parziale),
             )
@@ -569,13 +569,13 @@ class Anno:
         """The results on the rilevazione of ``data``, if the year has one."""
         return next((r for r in self.storico if r.rilevazione.data == data), None)
 
-    def storia_azione(self, codice: str) -> list[tuple[Rilevazione, EsitoAzione]]:
+    def storia_azione(self, codice: str) -> list[tuple[Rilevazione, RisultatoAzione]]:
         return [(r.rilevazione, r.azione(codice)) for r in self.storico]
 
-    def storia_operativo(self, codice: str) -> list[tuple[Rilevazione, EsitoOperativo]]:
+    def storia_operativo(self, codice: str) -> list[tuple[Rilevazione, RisultatoOperativo]]:
         return [(r.rilevazione, r.operativo(codice)) for r in self.storico]
 
-    def storia_strategico(self, codice: str) -> list[tuple[Rilevazione, EsitoStrategico]]:
+    def storia_strategico(self, codice: str) -> list[tuple[Rilevazione, RisultatoStrategico]]:
         return [(r.rilevazione, r.strategico(codice)) for r in self.storico]
 
 

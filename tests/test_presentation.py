@@ -163,9 +163,9 @@ def _azione(tipo: str, unita: str | None = None) -> Azione:
 )
 def test_diff_and_site_print_the_same_measured_value(tipo, unita, misura, atteso):
     a = _azione(tipo, unita)
-    esito = pages.S.EsitoAzione(azione=a, misura=misura, grado=None)
+    risultato = pages.S.RisultatoAzione(azione=a, misura=misura, grado=None)
     # Both outputs are Markdown: the same text, escaped the same way.
-    assert pages.misurato(esito) == atteso
+    assert pages.misurato(risultato) == atteso
     assert diff.fmt_misura(misura, a) == fmt.md(atteso)
 
 

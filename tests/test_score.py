@@ -17,7 +17,7 @@ from hypothesis import given, strategies as st
 from generator.model import Smvp
 from generator.score import (
     STATI,
-    EsitoAzione,
+    RisultatoAzione,
     grado_azione,
     stato,
     stato_obiettivo,
@@ -413,7 +413,7 @@ def test_ultima_is_none_before_the_first_rilevazione():
 
 
 def _esito_azione(grado):
-    return EsitoAzione(azione=f.azione(), misura=None, grado=None if grado is None else Decimal(grado))
+    return RisultatoAzione(azione=f.azione(), misura=None, grado=None if grado is None else Decimal(grado))
 
 
 @pytest.mark.parametrize(

@@ -207,12 +207,12 @@ def valore(v: Any, azione: Azione) -> str:
     return pres.valore(v, azione.tipo, azione.unita)
 
 
-def misurato(esito: S.EsitoAzione) -> str:
+def misurato(risultato: S.RisultatoAzione) -> str:
     """The measured value as shown (one formatter with ``diff``: :func:`pres.misura`)."""
-    m = esito.misura
+    m = risultato.misura
     if m is None:
         return "non misurato"
-    a = esito.azione
+    a = risultato.azione
     return pres.misura(m.valore, a.tipo, a.unita, numeratore=m.numeratore, denominatore=m.denominatore)
 
 
@@ -230,14 +230,14 @@ def responsabili(azione: Azione, piano: Piano) -> str:
     return "; ".join(piano.strutture.get(r, r) for r in azione.responsabile)
 
 
-def stato(esito: Any) -> Md:
+def stato(risultato: Any) -> Md:
     """The result's status as shape + colour + word (:func:`pres.badge`)."""
-    return pres.badge(esito.stato)
+    return pres.badge(risultato.stato)
 
 
-def stato_azione(esito: S.EsitoAzione) -> Md:
+def stato_azione(risultato: S.RisultatoAzione) -> Md:
     """An action's status; a deadline still open reads "in corso"."""
-    return pres.badge(esito.stato)
+    return pres.badge(risultato.stato)
 
 
 def target_azione(azione: Azione) -> str:
@@ -247,7 +247,7 @@ def target_azione(azione: Azione) -> str:
     return valore(azione.target, azione)
 
 
-def mancati(r: S.Risultati) -> list[S.EsitoStrategico]:
+def mancati(r: S.Risultati) -> list[S.RisultatoStrategico]:
     """The strategic objectives that fell short of their target (worst first)."""
     corti = [s for s in r.strategici() if s.stato in ("parzialmente raggiunto", "non raggiunto")]
     return sorted(corti, key=lambda s: (s.grado if s.grado is not None else Decimal(-1), S_natural(s.codice)))
@@ -257,15 +257,15 @@ def S_natural(codice: str) -> tuple[int, ...]:
     return tuple(int(p) for p in codice.split(".") if p.isdigit())
 
 
-def note_sotto_target(s: S.EsitoStrategico) -> list[S.EsitoAzione]:
+def note_sotto_target(s: S.RisultatoStrategico) -> list[S.RisultatoAzione]:
     """The actions of ``s`` below their target that carry a note (why)."""
     return [e for o in s.operativi for e in o.azioni if e.grado is not None and e.grado < 100 and e.misura is not None and e.misura.nota]
 
 
-def raggiunto(esito: S.EsitoStrategico) -> str:
-    if esito.raggiunto is None:
+def raggiunto(risultato: S.RisultatoStrategico) -> str:
+    if risultato.raggiunto is None:
         return "—"
-    return "sì" if esito.raggiunto else "no"
+    return "sì" if risultato.raggiunto else "no"
 
 
 def targets(obiettivo: ObiettivoStrategico) -> str:
@@ -295,13 +295,13 @@ def _chart_thresholds(a: Azione) -> C.Soglie:
     return C.Soglie(target=a.target, soglia_80=a.soglia_80, soglia_60=a.soglia_60)
 
 
-def _stato_grafico(e: S.EsitoOperativo | S.EsitoStrategico) -> str:
+def _stato_grafico(e: S.RisultatoOperativo | S.RisultatoStrategico) -> str:
     """A bar's status. Every validated objective has its year's target, so a
     status; without one (never on a validated plan) the band rule names it."""
     return e.stato if e.stato is not None else S.stato_azione(e.grado, None)
 
 
-def spec_azione(key: str, e: S.EsitoAzione) -> C.BulletSpec:
+def spec_azione(key: str, e: S.RisultatoAzione) -> C.BulletSpec:
     a = e.azione
     v = None if e.misura is None else e.misura.valore
     return C.BulletSpec(
@@ -317,7 +317,7 @@ def spec_azione(key: str, e: S.EsitoAzione) -> C.BulletSpec:
     )
 
 
-def spec_operativo(key: str, e: S.EsitoOperativo) -> C.BarSpec:
+def spec_operativo(key: str, e: S.RisultatoOperativo) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"{e.codice} {e.obiettivo.titolo}: azioni",
@@ -325,7 +325,7 @@ def spec_operativo(key: str, e: S.EsitoOperativo) -> C.BarSpec:
     )
 
 
-def spec_strategico(key: str, e: S.EsitoStrategico) -> C.BarSpec:
+def spec_strategico(key: str, e: S.RisultatoStrategico) -> C.BarSpec:
     return C.BarSpec(
         key=key,
         titolo=f"{e.codice} {e.obiettivo.titolo}: obiettivi operativi",
@@ -839,8 +839,8 @@ class _Renderer:
         indice = not self.riusa(urls.STRUTTURE, firma_indice)
         if not da_fare and not indice:
             return
-        per_struttura: dict[str, dict[int, list[tuple[Azione, S.EsitoAzione | None]]]] = {k: {} for k in registro}
-        senza: dict[int, list[tuple[Azione, S.EsitoAzione | None]]] = {}
+        per_struttura: dict[str, dict[int, list[tuple[Azione, S.RisultatoAzione | None]]]] = {k: {} for k in registro}
+        senza: dict[int, list[tuple[Azione, S.RisultatoAzione | None]]] = {}
         for a in reversed(self.anni.values()):
             for az in a.piano.azioni():
                 riga = (az, a.ultima.azione(az.codice) if a.ultima else None)
@@ -989,14 +989,14 @@ CLASSI_SPESA = {"neutrale": "neutrale", "sensibile": "sensibile al genere", "dir
 TOTALI_SPESA = {"neutrale": "neutrali", "sensibile": "sensibili al genere", "diretta": "dirette a ridurre le disuguaglianze"}
 
 
-def sotto_target(e: S.EsitoAzione) -> bool:
+def sotto_target(e: S.RisultatoAzione) -> bool:
     """Scored below 100: the contract's "shortfall" that needs a scostamento."""
     from ..relazione import sotto_target as regola
 
     return regola(e.grado)
 
 
-def spiegazione(e: S.EsitoAzione, rilevazione: Rilevazione) -> str:
+def spiegazione(e: S.RisultatoAzione, rilevazione: Rilevazione) -> str:
     """Why an action is below target, in one line; "" when it is not below target.
 
     "causa esterna: calo delle istanze …" when explained; in a consuntivo an
@@ -1033,7 +1033,7 @@ def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
     strategici = {s.codice: s for s in r.strategici()} if r is not None else {}
     scarti = [e for e in r.azioni()] if r is not None else []
     scarti = [e for e in scarti if sotto_target(e)]
-    per_causa: list[tuple[str, list[S.EsitoAzione]]] = []
+    per_causa: list[tuple[str, list[S.RisultatoAzione]]] = []
     for chiave, titolo, _ in CAUSE:
         gruppo = [e for e in scarti if e.misura is not None and e.misura.scostamento is not None and e.misura.scostamento.causa == chiave]
         if gruppo:
@@ -1044,7 +1044,7 @@ def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
             "obiettivo": next((s for s in a.piano.obiettivi_strategici() if s.codice == x.obiettivo), None),
             "risorsa": x,
             "utilizzo": utilizzo(x),
-            "esito": strategici.get(x.obiettivo),
+            "risultato": strategici.get(x.obiettivo),
         }
         for x in rel.risorse
     ]
@@ -1119,8 +1119,8 @@ def _nome_campo(c: Any) -> str:
 class EsempioSmvp:
     anno: Anno
     rilevazione: Rilevazione
-    strategico: S.EsitoStrategico
-    operativo: S.EsitoOperativo
+    strategico: S.RisultatoStrategico
+    operativo: S.RisultatoOperativo
 
 
 def _esempio_smvp(a: Anno) -> EsempioSmvp | None:
@@ -1134,7 +1134,7 @@ def _esempio_smvp(a: Anno) -> EsempioSmvp | None:
         return None
     candidati = [(s, o) for s in r.strategici() for o in s.operativi if len(o.azioni) >= 2]
 
-    def tutti(o: S.EsitoOperativo) -> bool:
+    def tutti(o: S.RisultatoOperativo) -> bool:
         return all(e.grado is not None for e in o.azioni)
 
     for scelta in (
@@ -1148,7 +1148,7 @@ def _esempio_smvp(a: Anno) -> EsempioSmvp | None:
     return None
 
 
-def motivo(e: S.EsitoAzione, metodo: str) -> str:
+def motivo(e: S.RisultatoAzione, metodo: str) -> str:
     """Why an action got its grado, in words ("3 ≥ target 3 → 100,0%")."""
     a = e.azione
     m = e.misura
@@ -1180,7 +1180,7 @@ def motivo(e: S.EsitoAzione, metodo: str) -> str:
     return f"{v} → {g}"
 
 
-def pesata(o: S.EsitoOperativo) -> str:
+def pesata(o: S.RisultatoOperativo) -> str:
     """The weighted mean written out: "(50% × 100,0% + 50% × 80,0%) / (50% + 50%) = 90,0%"."""
     misurate = [e for e in o.azioni if e.grado is not None]
     if not misurate:
@@ -1190,7 +1190,7 @@ def pesata(o: S.EsitoOperativo) -> str:
     return f"({num}) / ({den}) = {pres.grado(o.grado)}"
 
 
-def pesata_copertura(s: S.EsitoStrategico) -> str:
+def pesata_copertura(s: S.RisultatoStrategico) -> str:
     """The strategic coverage written out: "(10% × 50,0% + 90% × 100,0%) / (10% + 90%) = 95,0%"."""
     num = " + ".join(f"{pres.percentuale(o.obiettivo.peso)} × {pres.grado(o.copertura)}" for o in s.operativi)
     den = " + ".join(pres.percentuale(o.obiettivo.peso) for o in s.operativi)

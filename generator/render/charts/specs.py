@@ -4,7 +4,7 @@ Charts take plain frozen *spec* dataclasses, never model or score objects:
 a spec is hashable content (the chart cache is keyed on its ``repr``) and
 picklable (worker processes draw it), and the page renderer stays the only
 place that knows the domain model. Grade and status come *from the scorer*
-(``esito.grado``, ``esito.stato``): charts never re-derive a status from
+(a ``score.Risultato*``'s ``grado`` and ``stato``): charts never re-derive a status from
 thresholds, so a chart, its alt text and the table next to it always agree.
 
 Status words, shapes and colours are :mod:`generator.presentation`'s, as
@@ -52,7 +52,7 @@ class Soglie:
 class BulletSpec:
     """One action: its value against its target and thresholds.
 
-    ``grado`` and ``stato`` are the scorer's (``EsitoAzione.grado`` and
+    ``grado`` and ``stato`` are the scorer's (``RisultatoAzione.grado`` and
     ``.stato``); the chart shows them as given.
     """
 
