@@ -441,11 +441,11 @@ def micro_load_validate(scale: int, repeat: int, work: Path) -> dict[str, Any]:
             ctx = _build_gc_policy()() if policy == "build" else contextlib.nullcontext()
             with ctx:
                 t0 = time.perf_counter()
-                esito = check_project(root)
+                checked = check_project(root)
                 times[policy].append(time.perf_counter() - t0)
-            if esito.progetto is None:
+            if checked.progetto is None:
                 raise RuntimeError(f"the {scale}x synthetic project does not validate")
-            del esito
+            del checked
     shutil.rmtree(root, ignore_errors=True)
     med = _median(times["build"])
     med_default = _median(times["default"])

@@ -244,11 +244,11 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         prima = stg.load_manifest(root / MANIFESTO)
         intact_files = stg.intact_files(staging, prima)
     with _tempo(tempi, "validazione"):
-        esito = check_project(root)
-        diags = list(esito.diagnostics)
-        if esito.progetto is None or any(d.is_error for d in diags):
+        checked = check_project(root)
+        diags = list(checked.diagnostics)
+        if checked.progetto is None or any(d.is_error for d in diags):
             raise ValidationFailed(diags)
-        progetto = esito.progetto
+        progetto = checked.progetto
         pub = pubblicazione.calcola(root, progetto, storia)
     with _tempo(tempi, "punteggi"):
         anni = score.valuta_progetto(progetto)
@@ -501,8 +501,8 @@ def _scambia(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    esito = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    if esito == 0:
+    rc = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
         return True
     codice = ctypes.get_errno()
     if codice in (errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):

@@ -545,9 +545,9 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def markdown_errori(lato: str, esito: CheckResult, cartella: Path) -> str:
+def markdown_errori(lato: str, checked: CheckResult, cartella: Path) -> str:
     """Validation failure of one side: the error count and the first errors, quoted."""
-    errori = esito.errors
+    errori = checked.errors
     primi = errori[:MAX_ERRORI]
     testo = format_text(primi, line_reader(cartella)).rstrip("\n")
     testo = testo.rsplit("\n", 1)[0].rstrip("\n")  # drop format_text's count of the shown subset
@@ -619,7 +619,7 @@ def materialise(root: Path, rev: str, dest: Path) -> str | None:
 class _Lato:
     descrizione: str  # Markdown-safe
     cartella: Path
-    esito: CheckResult
+    checked: CheckResult
 
 
 def _verifica(cartella: Path) -> CheckResult:
@@ -657,13 +657,13 @@ def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
             (f"la versione proposta ({lh.descrizione})", lh),
             (f"la versione di partenza ({lb.descrizione})", lb),
         ]
-        blocchi = [markdown_errori(nome, lato.esito, lato.cartella) for nome, lato in falliti if lato.esito.progetto is None]
+        blocchi = [markdown_errori(nome, lato.checked, lato.cartella) for nome, lato in falliti if lato.checked.progetto is None]
         if blocchi:
             out.write("\n".join([TITOLO, "", intestazione, "", *blocchi]).rstrip("\n") + "\n")
-            return 1 if lh.esito.progetto is None else 0
-        assert lb.esito.progetto is not None and lh.esito.progetto is not None
-        out.write(markdown(confronta(lb.esito.progetto, lh.esito.progetto), intestazione))
-        out.write(markdown_attestazione(root, lh.cartella, lh.esito.progetto, head))
+            return 1 if lh.checked.progetto is None else 0
+        assert lb.checked.progetto is not None and lh.checked.progetto is not None
+        out.write(markdown(confronta(lb.checked.progetto, lh.checked.progetto), intestazione))
+        out.write(markdown_attestazione(root, lh.cartella, lh.checked.progetto, head))
         return 0
 
 

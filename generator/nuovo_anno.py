@@ -168,8 +168,8 @@ def nuovo_anno(root: Path, anno: int, sovrascrivi: bool = False) -> Path:
     with tempfile.TemporaryDirectory(prefix="nuovo-anno-") as tmp:
         shutil.copytree(root / "plan", Path(tmp) / "plan")
         (Path(tmp) / "plan" / f"{anno}.yml").write_text(testo, encoding="utf-8")
-        esito = check_project(Path(tmp))
-        mine = [d for d in esito.errors if d.pos.file == f"plan/{anno}.yml"]
+        checked = check_project(Path(tmp))
+        mine = [d for d in checked.errors if d.pos.file == f"plan/{anno}.yml"]
         if mine:
             raise NuovoAnnoError(
                 format_text(mine, line_reader(Path(tmp)))

@@ -73,10 +73,10 @@ def test_shortfall_without_scostamento_fails_validate_strict(tmp_path):
 
 def test_explained_shortfall_gives_no_warning_and_reaches_the_model(tmp_path):
     root = _progetto(tmp_path, **{"measurements/2021-12-31.yml": CONSUNTIVO})
-    esito = check_project(root)
-    assert _at(esito.diagnostics, "«1.1.2»") == []
-    assert esito.progetto is not None
-    m = esito.progetto.rilevazioni[-1].valori["1.1.2"]
+    checked = check_project(root)
+    assert _at(checked.diagnostics, "«1.1.2»") == []
+    assert checked.progetto is not None
+    m = checked.progetto.rilevazioni[-1].valori["1.1.2"]
     assert m.scostamento is not None and (m.scostamento.causa, m.scostamento.descrizione) == ("esterna", "calo delle istanze")
 
 
@@ -171,10 +171,10 @@ def test_without_the_folder_the_relazione_is_a_bozza(tmp_path):
 
 def test_relazione_yml_reaches_the_model_with_its_state_words(tmp_path):
     root = _progetto(tmp_path, **{"relazione/2021/relazione.yml": RELAZIONE, "relazione/2021/contesto.md": "Il *contesto*.\n"})
-    esito = check_project(root)
-    assert esito.diagnostics == [] or all(not d.is_error for d in esito.diagnostics)
-    assert esito.progetto is not None
-    rel = esito.progetto.relazione(2021)
+    checked = check_project(root)
+    assert checked.diagnostics == [] or all(not d.is_error for d in checked.diagnostics)
+    assert checked.progetto is not None
+    rel = checked.progetto.relazione(2021)
     assert rel.validata and rel.risorse[0].stanziato == 120000
     assert rel.testi == {"contesto": "Il *contesto*.\n"}
     assert R.testo_stato(rel) == "Validata dall'OIV il 28 giugno 2022"
@@ -206,9 +206,9 @@ def test_relazione_yml_mistakes_are_positioned_errors(tmp_path, change, fragment
         'documento: "https://example.org/validazione.pdf"': 'documento: "javascript:alert(1)"',
     }[change]
     root = _progetto(tmp_path, **{"relazione/2021/relazione.yml": RELAZIONE.replace(change, replacement)})
-    esito = check_project(root)
-    assert esito.progetto is None
-    assert _at(esito.diagnostics, fragment) == [("relazione/2021/relazione.yml", line, "errore")]
+    checked = check_project(root)
+    assert checked.progetto is None
+    assert _at(checked.diagnostics, fragment) == [("relazione/2021/relazione.yml", line, "errore")]
 
 
 def test_unknown_key_in_relazione_yml_suggests_the_right_one(tmp_path):
@@ -307,10 +307,10 @@ def test_target_changed_after_adoption_without_variazione_warns_at_its_line(tmp_
 
 def test_target_change_is_matched_to_the_variazione_recorded_before_it(tmp_path):
     root = _repo(tmp_path, 'variazioni:\n  - {data: 2021-02-20, atto: "Delibera di Giunta n. 20", descrizione: "target 1.1.1 a 4"}\n')
-    esito = check_project(root)
-    assert [d for d in esito.diagnostics if "variazione" in d.message] == []
-    assert esito.progetto is not None
-    (c,) = esito.progetto.cambi[2021]
+    checked = check_project(root)
+    assert [d for d in checked.diagnostics if "variazione" in d.message] == []
+    assert checked.progetto is not None
+    (c,) = checked.progetto.cambi[2021]
     assert (c.codice, c.campo, c.prima, c.dopo, c.data.isoformat()) == ("1.1.1", "target", 3, 4, "2021-03-01")
     assert c.variazione is not None and c.variazione.atto == "Delibera di Giunta n. 20"
 
@@ -438,9 +438,9 @@ def test_a_narrative_file_linking_outside_the_repository_is_not_read(tmp_path):
     root = _progetto(tmp_path)
     (root / "relazione" / "2021").mkdir(parents=True)
     (root / "relazione" / "2021" / "contesto.md").symlink_to(segreto)
-    esito = check_project(root)
-    assert _at(esito.diagnostics, "fuori dal repository") == [("relazione/2021/contesto.md", 1, "errore")]
-    assert esito.progetto is None
+    checked = check_project(root)
+    assert _at(checked.diagnostics, "fuori dal repository") == [("relazione/2021/contesto.md", 1, "errore")]
+    assert checked.progetto is None
 
 
 CONSENTITI = {"p", "strong", "em", "a", "ul", "ol", "li", "blockquote", "h3", "h4", "h5", "h6"}

@@ -464,15 +464,15 @@ def genera(
             out[doc.percorso] = file.read_bytes()
         except OSError:
             da_fare.append((doc, html, file))
-    for (doc, _, file), esito in zip(da_fare, _rendi_tutti([(d.percorso, h) for d, h, _ in da_fare], leggi, jobs), strict=True):
-        if isinstance(esito, str):
-            raise PdfError(f"{doc.percorso}: {esito}")
-        if len(esito) > LIMITE_BYTE:
+    for (doc, _, file), rendered in zip(da_fare, _rendi_tutti([(d.percorso, h) for d, h, _ in da_fare], leggi, jobs), strict=True):
+        if isinstance(rendered, str):
+            raise PdfError(f"{doc.percorso}: {rendered}")
+        if len(rendered) > LIMITE_BYTE:
             raise PdfError(
-                f"{doc.percorso}: il PDF pesa {len(esito) / 1048576:.1f} MB, oltre i 15 MB che il Portale della Performance accetta"
+                f"{doc.percorso}: il PDF pesa {len(rendered) / 1048576:.1f} MB, oltre i 15 MB che il Portale della Performance accetta"
             )
-        write_atomic(file, esito)
-        out[doc.percorso] = esito
+        write_atomic(file, rendered)
+        out[doc.percorso] = rendered
     return out, usati
 
 

@@ -709,14 +709,14 @@ def importa(path: Path, display: str, *, foglio: str | None, anno: int | None, e
     with tempfile.TemporaryDirectory(prefix="importa-piano-") as tmp:
         (Path(tmp) / "plan").mkdir()
         (Path(tmp) / "plan" / f"{anno_piano}.yml").write_text(testo, encoding="utf-8")
-        esito = check_project(Path(tmp))
-        if esito.errors:
-            report = format_text(esito.diagnostics, line_reader(Path(tmp)))
+        checked = check_project(Path(tmp))
+        if checked.errors:
+            report = format_text(checked.diagnostics, line_reader(Path(tmp)))
             raise ImportazioneFallita(avvisi + [
                 ErroreCella(display, f.nome, 0, 0, "il piano letto dal foglio non supera la validazione:\n" + report.replace(f"plan/{anno_piano}.yml", f"(piano importato) plan/{anno_piano}.yml"),
                             "correggi nel foglio le celle indicate dai commenti dei valori citati")
             ])
-    return Risultato(testo, avvisi, [d for d in esito.diagnostics])
+    return Risultato(testo, avvisi, [d for d in checked.diagnostics])
 
 
 def ente_predefinito(root: Path) -> str | None:

@@ -333,8 +333,8 @@ def _valida(root: Path, dest: Path, testo: str, seen: dict[str, Risposta]) -> No
             if p.name != dest.name:
                 shutil.copy2(p, t / "measurements" / p.name)
         (t / rel).write_text(testo, encoding="utf-8")
-        esito = check_project(t)
-    errors = [d for d in esito.diagnostics if d.pos.file == rel and d.is_error]
+        checked = check_project(t)
+    errors = [d for d in checked.diagnostics if d.pos.file == rel and d.is_error]
     if not errors:
         return
     lines = testo.splitlines()
