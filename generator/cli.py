@@ -173,9 +173,9 @@ def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _cmd_importa_piano(args: argparse.Namespace) -> int:
-    from .spreadsheet.piano import esegui
+    from .spreadsheet.piano import run
 
-    rc, report = esegui(args.root, args.file, foglio=args.foglio, anno=args.anno, out=args.out, ente=args.ente, sovrascrivi=args.sovrascrivi)
+    rc, report = run(args.root, args.file, sheet=args.foglio, anno=args.anno, out=args.out, ente=args.ente, overwrite=args.sovrascrivi)
     sys.stdout.write(report)
     return rc
 
@@ -305,9 +305,9 @@ def _add_moduli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _cmd_importa_rilevazione(args: argparse.Namespace) -> int:
-    from .spreadsheet.rilevazione import esegui
+    from .spreadsheet.rilevazione import run
 
-    rc, report = esegui(args.root, list(args.files), args.sovrascrivi)
+    rc, report = run(args.root, list(args.files), args.sovrascrivi)
     sys.stdout.write(report)
     return rc
 

@@ -19,29 +19,29 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
-from .errori import ErroreCella, ImportazioneFallita
+from .errors import CellError, ImportFailed
 
-Tipo = Literal["testo", "numero", "percentuale", "valuta", "data", "booleano"]
+CellKind = Literal["testo", "numero", "percentuale", "valuta", "data", "booleano"]
 
 #: A spreadsheet bigger than this is not a plan (and could exhaust memory).
 MAX_BYTES = 20 * 1024 * 1024
-MAX_CELLE = 200_000
+MAX_CELLS = 200_000
 
 
 @dataclass(frozen=True, slots=True)
-class Cella:
+class Cell:
     """A non-empty cell: its value and how the spreadsheet showed it."""
 
-    valore: str | Decimal | dt.date | bool
-    tipo: Tipo
+    value: str | Decimal | dt.date | bool
+    kind: CellKind
 
     @property
-    def testo(self) -> str:
+    def text(self) -> str:
         """The cell as a person reads it (for messages)."""
-        v = self.valore
-        if self.tipo == "percentuale" and isinstance(v, Decimal):
+        v = self.value
+        if self.kind == "percentuale" and isinstance(v, Decimal):
             return f"{_dec(v)}%"
-        if self.tipo == "valuta" and isinstance(v, Decimal):
+        if self.kind == "valuta" and isinstance(v, Decimal):
             return f"{_dec(v)} €"
         if isinstance(v, bool):
             return "VERO" if v else "FALSO"
@@ -61,7 +61,7 @@ def norm(d: Decimal) -> Decimal:
     return d.to_integral_value() if d == d.to_integral_value() else d.normalize()
 
 
-def numero(x: float | int) -> Decimal:
+def from_float(x: float | int) -> Decimal:
     """A spreadsheet float as the decimal a person typed (0.15 -> 0.15, not 0.1499…)."""
     if isinstance(x, int):
         return Decimal(x)
@@ -69,46 +69,46 @@ def numero(x: float | int) -> Decimal:
 
 
 @dataclass
-class Foglio:
+class Sheet:
     """A sheet: non-empty cells by (row, column), 1-based, and merged ranges."""
 
     file: str
-    nome: str
-    celle: dict[tuple[int, int], Cella] = field(default_factory=dict)
+    name: str
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
     #: merged ranges (top row, left col, bottom row, right col)
-    unioni: list[tuple[int, int, int, int]] = field(default_factory=list)
-    _origine: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    _origin: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.indicizza()
+        self.index_merges()
 
-    def indicizza(self) -> None:
-        self._origine = {}
-        for r1, c1, r2, c2 in self.unioni:
+    def index_merges(self) -> None:
+        self._origin = {}
+        for r1, c1, r2, c2 in self.merges:
             for r in range(r1, r2 + 1):
                 for c in range(c1, c2 + 1):
                     if (r, c) != (r1, c1):
-                        self._origine[(r, c)] = (r1, c1)
+                        self._origin[(r, c)] = (r1, c1)
 
     @property
-    def max_riga(self) -> int:
-        return max((r for r, _ in self.celle), default=0)
+    def max_row(self) -> int:
+        return max((r for r, _ in self.cells), default=0)
 
     @property
-    def max_colonna(self) -> int:
-        return max((c for _, c in self.celle), default=0)
+    def max_column(self) -> int:
+        return max((c for _, c in self.cells), default=0)
 
-    def cella(self, riga: int, colonna: int) -> Cella | None:
+    def cell(self, row_no: int, col_no: int) -> Cell | None:
         """The cell's value; a cell covered by a merge shows the merge's value."""
-        return self.celle.get(self._origine.get((riga, colonna), (riga, colonna)))
+        return self.cells.get(self._origin.get((row_no, col_no), (row_no, col_no)))
 
-    def origine(self, riga: int, colonna: int) -> tuple[int, int]:
+    def origin(self, row_no: int, col_no: int) -> tuple[int, int]:
         """Where a covered cell's value really is (for error messages)."""
-        return self._origine.get((riga, colonna), (riga, colonna))
+        return self._origin.get((row_no, col_no), (row_no, col_no))
 
-    def unione_di(self, riga: int, colonna: int) -> tuple[int, int, int, int] | None:
-        r, c = self.origine(riga, colonna)
-        for u in self.unioni:
+    def merge_at(self, row_no: int, col_no: int) -> tuple[int, int, int, int] | None:
+        r, c = self.origin(row_no, col_no)
+        for u in self.merges:
             if u[0] == r and u[1] == c:
                 return u
         return None
@@ -118,11 +118,11 @@ class Foglio:
 # readers
 
 
-def leggi(path: Path, display: str) -> list[Foglio]:
-    """Every sheet of an .xlsx/.xlsm or .ods file; unreadable files raise ImportazioneFallita."""
+def read_sheets(path: Path, display: str) -> list[Sheet]:
+    """Every sheet of an .xlsx/.xlsm or .ods file; unreadable files raise ImportFailed."""
     suffix = path.suffix.lower()
-    def fail(msg: str, hint: str) -> ImportazioneFallita:
-        return ImportazioneFallita([ErroreCella(display, "", 0, 0, msg, hint)])
+    def fail(msg: str, hint: str) -> ImportFailed:
+        return ImportFailed([CellError(display, "", 0, 0, msg, hint)])
 
     if suffix not in (".xlsx", ".xlsm", ".ods"):
         raise fail(
@@ -136,8 +136,8 @@ def leggi(path: Path, display: str) -> list[Foglio]:
     if size > MAX_BYTES:
         raise fail(f"il file è troppo grande ({size // 1024 // 1024} MB)", "un piano sta in pochi kB: controlla di aver scelto il file giusto")
     try:
-        return _leggi_ods(path, display) if suffix == ".ods" else _leggi_xlsx(path, display)
-    except ImportazioneFallita:
+        return _read_ods(path, display) if suffix == ".ods" else _read_xlsx(path, display)
+    except ImportFailed:
         raise
     except Exception as err:
         raise fail(
@@ -146,7 +146,7 @@ def leggi(path: Path, display: str) -> list[Foglio]:
         ) from None
 
 
-def _tipo_xlsx(value: object, fmt: str, is_date: bool) -> Tipo:
+def _xlsx_kind(value: object, fmt: str, is_date: bool) -> CellKind:
     if isinstance(value, bool):
         return "booleano"
     if isinstance(value, (dt.date, dt.datetime)):
@@ -160,13 +160,13 @@ def _tipo_xlsx(value: object, fmt: str, is_date: bool) -> Tipo:
     return "testo"
 
 
-def _leggi_xlsx(path: Path, display: str) -> list[Foglio]:
+def _read_xlsx(path: Path, display: str) -> list[Sheet]:
     import openpyxl
 
     wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
-    fogli = []
+    sheets = []
     for ws in wb.worksheets:
-        f = Foglio(display, ws.title)
+        f = Sheet(display, ws.title)
         n = 0
         for row in ws.iter_rows():
             for c in row:
@@ -174,88 +174,88 @@ def _leggi_xlsx(path: Path, display: str) -> list[Foglio]:
                 if v is None or (isinstance(v, str) and not v.strip()):
                     continue
                 n += 1
-                if n > MAX_CELLE:
-                    raise ImportazioneFallita([ErroreCella(display, ws.title, 0, 0, f"il foglio ha più di {MAX_CELLE} celle piene", "controlla di aver scelto il file giusto")])
-                tipo = _tipo_xlsx(v, c.number_format or "", c.is_date)
-                f.celle[(c.row, c.column)] = Cella(_valore(v, tipo), tipo)
-        f.unioni = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
-        f.indicizza()
-        fogli.append(f)
+                if n > MAX_CELLS:
+                    raise ImportFailed([CellError(display, ws.title, 0, 0, f"il foglio ha più di {MAX_CELLS} celle piene", "controlla di aver scelto il file giusto")])
+                kind = _xlsx_kind(v, c.number_format or "", c.is_date)
+                f.cells[(c.row, c.column)] = Cell(_xlsx_value(v, kind), kind)
+        f.merges = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
+        f.index_merges()
+        sheets.append(f)
     wb.close()
-    return fogli
+    return sheets
 
 
-def _valore(v: object, tipo: Tipo) -> str | Decimal | dt.date | bool:
-    if tipo == "booleano":
+def _xlsx_value(v: object, kind: CellKind) -> str | Decimal | dt.date | bool:
+    if kind == "booleano":
         return bool(v)
-    if tipo == "data":
+    if kind == "data":
         return v.date() if isinstance(v, dt.datetime) else v  # type: ignore[return-value]
-    if tipo in ("numero", "valuta"):
-        return numero(v)  # type: ignore[arg-type]
-    if tipo == "percentuale":
-        return norm(numero(v) * 100)  # type: ignore[arg-type]
+    if kind in ("numero", "valuta"):
+        return from_float(v)  # type: ignore[arg-type]
+    if kind == "percentuale":
+        return norm(from_float(v) * 100)  # type: ignore[arg-type]
     return str(v)
 
 
-def _leggi_ods(path: Path, display: str) -> list[Foglio]:
+def _read_ods(path: Path, display: str) -> list[Sheet]:
     from odf.namespaces import OFFICENS, TABLENS
     from odf.opendocument import load
     from odf.table import Table
 
     doc = load(str(path))
-    fogli = []
+    sheets = []
     for table in doc.spreadsheet.getElementsByType(Table):
-        f = Foglio(display, str(table.getAttrNS(TABLENS, "name") or ""))
-        riga = 0
+        f = Sheet(display, str(table.getAttrNS(TABLENS, "name") or ""))
+        row_no = 0
         n = 0
-        for row in _figli(table, TABLENS, ("table-row",), ("table-header-rows", "table-rows", "table-row-group")):
+        for row in _children(table, TABLENS, ("table-row",), ("table-header-rows", "table-rows", "table-row-group")):
             rip_r = int(row.getAttrNS(TABLENS, "number-rows-repeated") or 1)
-            celle_riga: list[tuple[int, Cella | None, int, int]] = []
+            row_cells: list[tuple[int, Cell | None, int, int]] = []
             col = 0
             for cell in row.childNodes:
                 if cell.qname[1] not in ("table-cell", "covered-table-cell"):
                     continue
                 rip_c = int(cell.getAttrNS(TABLENS, "number-columns-repeated") or 1)
-                cella = _cella_ods(cell, OFFICENS) if cell.qname[1] == "table-cell" else None
+                parsed = _ods_cell(cell, OFFICENS) if cell.qname[1] == "table-cell" else None
                 span_c = int(cell.getAttrNS(TABLENS, "number-columns-spanned") or 1)
                 span_r = int(cell.getAttrNS(TABLENS, "number-rows-spanned") or 1)
-                if cella is None:
+                if parsed is None:
                     col += rip_c
                     if span_c > 1 or span_r > 1:
-                        celle_riga.append((col - rip_c + 1, None, span_r, span_c))
+                        row_cells.append((col - rip_c + 1, None, span_r, span_c))
                     continue
                 for k in range(rip_c):
-                    celle_riga.append((col + 1 + k, cella, span_r, span_c))
+                    row_cells.append((col + 1 + k, parsed, span_r, span_c))
                 col += rip_c
-            if not any(c is not None for _, c, _, _ in celle_riga):
-                riga += rip_r  # blank (possibly repeated thousands of times): no cells to store
+            if not any(c is not None for _, c, _, _ in row_cells):
+                row_no += rip_r  # blank (possibly repeated thousands of times): no cells to store
                 continue
             for _ in range(min(rip_r, 1000)):
-                riga += 1
-                for colonna, cella, span_r, span_c in celle_riga:
-                    if cella is not None:
+                row_no += 1
+                for col_no, parsed, span_r, span_c in row_cells:
+                    if parsed is not None:
                         n += 1
-                        if n > MAX_CELLE:
-                            raise ImportazioneFallita([ErroreCella(display, f.nome, 0, 0, f"il foglio ha più di {MAX_CELLE} celle piene", "controlla di aver scelto il file giusto")])
-                        f.celle[(riga, colonna)] = cella
+                        if n > MAX_CELLS:
+                            raise ImportFailed([CellError(display, f.name, 0, 0, f"il foglio ha più di {MAX_CELLS} celle piene", "controlla di aver scelto il file giusto")])
+                        f.cells[(row_no, col_no)] = parsed
                     if span_r > 1 or span_c > 1:
-                        f.unioni.append((riga, colonna, riga + span_r - 1, colonna + span_c - 1))
-        f.indicizza()
-        fogli.append(f)
-    return fogli
+                        f.merges.append((row_no, col_no, row_no + span_r - 1, col_no + span_c - 1))
+        f.index_merges()
+        sheets.append(f)
+    return sheets
 
 
-def _figli(node: Any, ns: str, wanted: tuple[str, ...], groups: tuple[str, ...]) -> Iterator[Any]:
+def _children(node: Any, ns: str, wanted: tuple[str, ...], groups: tuple[str, ...]) -> Iterator[Any]:
     for child in node.childNodes:
         if getattr(child, "qname", None) is None:
             continue
         if child.qname[0] == ns and child.qname[1] in wanted:
             yield child
         elif child.qname[0] == ns and child.qname[1] in groups:
-            yield from _figli(child, ns, wanted, groups)
+            yield from _children(child, ns, wanted, groups)
 
 
-def _testo_ods(cell: Any) -> str:
+def _ods_text(cell: Any) -> str:
     from odf.text import P
 
     parts = []
@@ -282,20 +282,20 @@ def _plain(node: Any) -> str:
     return "".join(out)
 
 
-def _cella_ods(cell: Any, OFFICENS: str) -> Cella | None:
+def _ods_cell(cell: Any, OFFICENS: str) -> Cell | None:
     kind = cell.getAttrNS(OFFICENS, "value-type")
     if kind in ("float", "percentage", "currency"):
         raw = cell.getAttrNS(OFFICENS, "value")
         d = norm(Decimal(raw))
         if kind == "percentage":
-            return Cella(norm(d * 100), "percentuale")
-        return Cella(d, "valuta" if kind == "currency" else "numero")
+            return Cell(norm(d * 100), "percentuale")
+        return Cell(d, "valuta" if kind == "currency" else "numero")
     if kind == "date":
         raw = cell.getAttrNS(OFFICENS, "date-value") or ""
-        return Cella(dt.date.fromisoformat(raw[:10]), "data")
+        return Cell(dt.date.fromisoformat(raw[:10]), "data")
     if kind == "boolean":
-        return Cella((cell.getAttrNS(OFFICENS, "boolean-value") or "") == "true", "booleano")
-    text = _testo_ods(cell)
+        return Cell((cell.getAttrNS(OFFICENS, "boolean-value") or "") == "true", "booleano")
+    text = _ods_text(cell)
     if not text.strip():
         return None
-    return Cella(text, "testo")
+    return Cell(text, "testo")

@@ -10,7 +10,7 @@ never by position; the header block may repeat (one per perspective), a
 title may sit above it, rows may be blank, and perspective / objective
 cells may be merged over their rows or written only on their first row.
 
-Every cell that cannot be read becomes an :class:`~.errori.ErroreCella`;
+Every cell that cannot be read becomes an :class:`~.errors.CellError`;
 all are collected, and nothing is written unless there are none and the
 result passes the project's validator.
 """
@@ -28,15 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from ..runtime import write_atomic
-from .errori import ErroreCella, ImportazioneFallita, nome_cella
-from .grid import Cella, Foglio, leggi
-from .valori import Illeggibile, Lettura, codice, leggi_peso, leggi_pira, leggi_valore, normalizza
+from .errors import CellError, ImportFailed, cell_name, format_report
+from .grid import Cell, Sheet, read_sheets
+from .values import Reading, Unreadable, normalize, read_codice, read_peso, read_pira, read_value
 from .yamlout import CommentedMap, CommentedSeq, dump, num, pct, q
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/plan.schema.json"
 
 #: well-known abbreviations of responsible units -> full name
-ABBREVIAZIONI = {"sg": "Segretario Generale", "dg": "Direttore Generale"}
+ABBREVIATIONS = {"sg": "Segretario Generale", "dg": "Direttore Generale"}
 
 _STOP = {"di", "del", "della", "dei", "degli", "delle", "e", "ed", "per", "la", "il", "lo", "le", "gli", "l"}
 
@@ -46,52 +46,52 @@ _STOP = {"di", "del", "della", "dei", "degli", "delle", "e", "ed", "per", "la", 
 
 
 @dataclass
-class Colonne:
+class Columns:
     """Where each field is, for one header block."""
 
     prospettiva: int
-    riga_intestazione: int
-    prima_riga_dati: int
+    header_row: int
+    first_data_row: int
     s: dict[str, int] = field(default_factory=dict)  # codice, titolo, indicatore
     s_target: dict[int, int] = field(default_factory=dict)  # year -> column
     o: dict[str, int] = field(default_factory=dict)  # codice, titolo, peso, indicatore
     a: dict[str, int] = field(default_factory=dict)  # codice, titolo, peso, indicatore, target, soglia_80, soglia_60, pira, responsabile
 
 
-def _testo(f: Foglio, r: int, c: int) -> str:
-    cella = f.cella(r, c)
-    return normalizza(cella.testo) if cella is not None else ""
+def _text(f: Sheet, r: int, c: int) -> str:
+    cell = f.cell(r, c)
+    return normalize(cell.text) if cell is not None else ""
 
 
-def _e_intestazione(f: Foglio, r: int) -> int | None:
+def _header_column(f: Sheet, r: int) -> int | None:
     """The column of «Prospettiva» if row ``r`` starts a header block."""
-    testi = {c: _testo(f, r, c) for c in range(1, f.max_colonna + 1)}
+    testi = {c: _text(f, r, c) for c in range(1, f.max_column + 1)}
     persp = [c for c, t in testi.items() if t in ("prospettiva", "prospettive", "area strategica")]
     if persp and any("strateg" in t for t in testi.values()):
         return persp[0]
     return None
 
 
-def _anno_di(cella: Cella | None) -> int | None:
-    if cella is None:
+def _year_of(cell: Cell | None) -> int | None:
+    if cell is None:
         return None
-    t = cella.testo.strip()
+    t = cell.text.strip()
     if re.fullmatch(r"20\d\d", t):
         return int(t)
     return None
 
 
-def _soglia_di(cella: Cella | None) -> str | None:
-    if cella is None:
+def _soglia_of(cell: Cell | None) -> str | None:
+    if cell is None:
         return None
-    t = normalizza(cella.testo).replace(" ", "")
+    t = normalize(cell.text).replace(" ", "")
     for n in ("80", "60"):
         if t in (f"{n}%", f"soglia{n}%", f"soglia{n}", f"0,{n[0]}", f"0{n[0]}"):
             return f"soglia_{n}"
     return None
 
 
-def _etichetta(t: str) -> str | None:
+def _label(t: str) -> str | None:
     if t.startswith("cod"):
         return "codice"
     if "titolo" in t or "descrizione" in t or t in ("obiettivo", "azione", "denominazione"):
@@ -111,42 +111,42 @@ def _etichetta(t: str) -> str | None:
     return None
 
 
-def _header(f: Foglio, r: int, cp: int, file: str, errori: list[ErroreCella]) -> Colonne:
+def _header(f: Sheet, r: int, cp: int, file: str, errors: list[CellError]) -> Columns:
     gruppi: list[tuple[str, int]] = []
-    for c in range(1, f.max_colonna + 1):
-        if f.origine(r, c)[1] != c:
+    for c in range(1, f.max_column + 1):
+        if f.origin(r, c)[1] != c:
             continue  # covered by a horizontal merge: same group
-        t = _testo(f, r, c)
+        t = _text(f, r, c)
         if "strateg" in t:
             gruppi.append(("s", c))
         elif "operativ" in t:
             gruppi.append(("o", c))
         elif "azion" in t:
             gruppi.append(("a", c))
-    col = Colonne(prospettiva=cp, riga_intestazione=r, prima_riga_dati=r + 2)
+    col = Columns(prospettiva=cp, header_row=r, first_data_row=r + 2)
     sub = r + 1
     # A third header row holds years under Target and 80% / 60% under Soglie.
     terza = r + 2
-    ha_terza = any(_anno_di(f.cella(terza, c)) or _soglia_di(f.cella(terza, c)) for c in range(1, f.max_colonna + 1))
-    if ha_terza or not any(f.cella(terza, c) for c in range(1, f.max_colonna + 1)):
-        col.prima_riga_dati = r + 3
+    ha_terza = any(_year_of(f.cell(terza, c)) or _soglia_of(f.cell(terza, c)) for c in range(1, f.max_column + 1))
+    if ha_terza or not any(f.cell(terza, c) for c in range(1, f.max_column + 1)):
+        col.first_data_row = r + 3
     for i, (g, start) in enumerate(gruppi):
-        end = gruppi[i + 1][1] - 1 if i + 1 < len(gruppi) else f.max_colonna
+        end = gruppi[i + 1][1] - 1 if i + 1 < len(gruppi) else f.max_column
         dest = {"s": col.s, "o": col.o, "a": col.a}[g]
         soglie_senza_nome: list[int] = []
         for c in range(start, end + 1):
-            t = _testo(f, sub, c)
-            lab = _etichetta(t)
+            t = _text(f, sub, c)
+            lab = _label(t)
             if lab is None:
                 continue
             if lab == "target" and g == "s":
-                anno = _anno_di(f.cella(terza, c)) or (int(m.group(0)) if (m := re.search(r"20\d\d", t)) else None)
+                anno = _year_of(f.cell(terza, c)) or (int(m.group(0)) if (m := re.search(r"20\d\d", t)) else None)
                 if anno is None:
-                    errori.append(ErroreCella(file, f.nome, terza, c, "manca l'anno sotto «Target» degli obiettivi strategici", "scrivi l'anno (ad esempio 2021) nella riga sotto «Target», una colonna per anno", None))
+                    errors.append(CellError(file, f.name, terza, c, "manca l'anno sotto «Target» degli obiettivi strategici", "scrivi l'anno (ad esempio 2021) nella riga sotto «Target», una colonna per anno", None))
                     continue
                 col.s_target[anno] = c
             elif lab == "soglia":
-                which = _soglia_di(f.cella(terza, c)) or ("soglia_80" if "80" in t else "soglia_60" if "60" in t else None)
+                which = _soglia_of(f.cell(terza, c)) or ("soglia_80" if "80" in t else "soglia_60" if "60" in t else None)
                 if which is None:
                     soglie_senza_nome.append(c)
                 else:
@@ -161,16 +161,16 @@ def _header(f: Foglio, r: int, cp: int, file: str, errori: list[ErroreCella]) ->
         ("a", "Azioni", col.a, ("codice", "titolo", "peso", "indicatore", "target")),
     ):
         if not any(gg == g for gg, _ in gruppi):
-            errori.append(ErroreCella(file, f.nome, r, cp, f"manca il gruppo di colonne «{nome}» nell'intestazione", f"scrivi «{nome}» sopra le sue colonne, nella stessa riga di «Prospettiva»"))
+            errors.append(CellError(file, f.name, r, cp, f"manca il gruppo di colonne «{nome}» nell'intestazione", f"scrivi «{nome}» sopra le sue colonne, nella stessa riga di «Prospettiva»"))
             continue
         for k in needed:
             if k not in dest:
-                errori.append(
-                    ErroreCella(file, f.nome, sub, next(c for gg, c in gruppi if gg == g), f"nel gruppo «{nome}» manca la colonna «{k}»",
+                errors.append(
+                    CellError(file, f.name, sub, next(c for gg, c in gruppi if gg == g), f"nel gruppo «{nome}» manca la colonna «{k}»",
                                 f"scrivi l'intestazione «{'cod.' if k == 'codice' else k}» sopra la colonna, nella riga {sub}")
                 )
     if not col.s_target and any(gg == "s" for gg, _ in gruppi):
-        errori.append(ErroreCella(file, f.nome, sub, gruppi[0][1], "mancano le colonne «Target» per anno degli obiettivi strategici", "scrivi «Target» e sotto gli anni del triennio (2021, 2022, 2023)"))
+        errors.append(CellError(file, f.name, sub, gruppi[0][1], "mancano le colonne «Target» per anno degli obiettivi strategici", "scrivi «Target» e sotto gli anni del triennio (2021, 2022, 2023)"))
     return col
 
 
@@ -184,14 +184,14 @@ class Pos:
     colonna: int
 
     def __str__(self) -> str:
-        return nome_cella(self.riga, self.colonna)
+        return cell_name(self.riga, self.colonna)
 
 
 @dataclass
 class Azione:
     codice: str
     pos: Pos
-    campi: dict[str, object] = field(default_factory=dict)
+    data: dict[str, object] = field(default_factory=dict)
     note: dict[str, str] = field(default_factory=dict)  # field -> YAML comment
     nota: list[str] = field(default_factory=list)  # the plan's `nota`
 
@@ -226,70 +226,70 @@ class Prospettiva:
 
 
 @dataclass
-class Lettore:
+class SheetReader:
     file: str
-    foglio: Foglio
+    sheet: Sheet
     anno: int | None
-    errori: list[ErroreCella] = field(default_factory=list)
+    errors: list[CellError] = field(default_factory=list)
     prospettive: list[Prospettiva] = field(default_factory=list)
     strutture: dict[str, list[tuple[str, Pos]]] = field(default_factory=dict)  # key -> spellings
     anni: list[int] = field(default_factory=list)
     titolo: str | None = None
 
-    def errore(self, r: int, c: int, msg: str, hint: str = "", gravita: str = "errore") -> None:
-        r, c = self.foglio.origine(r, c)
-        cella = self.foglio.celle.get((r, c))
-        self.errori.append(ErroreCella(self.file, self.foglio.nome, r, c, msg, hint, cella.testo if cella else None, gravita))  # type: ignore[arg-type]
+    def error(self, r: int, c: int, msg: str, hint: str = "", severity: str = "errore") -> None:
+        r, c = self.sheet.origin(r, c)
+        cell = self.sheet.cells.get((r, c))
+        self.errors.append(CellError(self.file, self.sheet.name, r, c, msg, hint, cell.text if cell else None, severity))  # type: ignore[arg-type]
 
-    def cella(self, r: int, c: int | None) -> Cella | None:
-        return self.foglio.cella(r, c) if c else None
+    def cell(self, r: int, c: int | None) -> Cell | None:
+        return self.sheet.cell(r, c) if c else None
 
-    def testo(self, r: int, c: int | None) -> str | None:
-        cella = self.cella(r, c)
-        if cella is None:
+    def text(self, r: int, c: int | None) -> str | None:
+        cell = self.cell(r, c)
+        if cell is None:
             return None
-        t = " ".join(cella.testo.split())
+        t = " ".join(cell.text.split())
         return t or None
 
     # -- the sheet ---------------------------------------------------------
 
-    def leggi(self) -> None:
-        f = self.foglio
+    def read(self) -> None:
+        f = self.sheet
         r = 1
-        col: Colonne | None = None
+        col: Columns | None = None
         p_cur: Prospettiva | None = None
         s_cur: Strategico | None = None
         o_cur: Operativo | None = None
         seen: dict[str, Pos] = {}
-        while r <= f.max_riga:
-            cp = _e_intestazione(f, r)
+        while r <= f.max_row:
+            cp = _header_column(f, r)
             if cp is not None:
-                col = _header(f, r, cp, self.file, self.errori)
+                col = _header(f, r, cp, self.file, self.errors)
                 for anno in col.s_target:
                     if anno not in self.anni:
                         self.anni.append(anno)
-                r = col.prima_riga_dati
+                r = col.first_data_row
                 continue
             if col is None:
                 if self.titolo is None:
-                    self.titolo = next((" ".join(c.testo.split()) for (rr, _), c in sorted(f.celle.items()) if rr == r and c.tipo == "testo"), None)
+                    self.titolo = next((" ".join(c.text.split()) for (rr, _), c in sorted(f.cells.items()) if rr == r and c.kind == "testo"), None)
                 r += 1
                 continue
-            codes = {g: self.cella(r, d.get("codice")) for g, d in (("s", col.s), ("o", col.o), ("a", col.a))}
+            codes = {g: self.cell(r, d.get("codice")) for g, d in (("s", col.s), ("o", col.o), ("a", col.a))}
             if not any(codes.values()):
-                if any(self.cella(r, c) for k, c in col.a.items() if k in ("titolo", "peso", "target", "indicatore")):
-                    self.errore(r, col.a["codice"], "manca il codice dell'azione", "scrivi il codice (ad esempio `1.1.1`) nella colonna «cod.» delle azioni")
+                if any(self.cell(r, c) for k, c in col.a.items() if k in ("titolo", "peso", "target", "indicatore")):
+                    self.error(r, col.a["codice"], "manca il codice dell'azione", "scrivi il codice (ad esempio `1.1.1`) nella colonna «cod.» delle azioni")
                 r += 1
                 continue
             # perspective
-            nome = self.testo(r, col.prospettiva)
-            if nome and (p_cur is None or normalizza(nome) != normalizza(p_cur.nome)):
-                p_cur = next((p for p in self.prospettive if normalizza(p.nome) == normalizza(nome)), None)
+            nome = self.text(r, col.prospettiva)
+            if nome and (p_cur is None or normalize(nome) != normalize(p_cur.nome)):
+                p_cur = next((p for p in self.prospettive if normalize(p.nome) == normalize(nome)), None)
                 if p_cur is None:
-                    p_cur = Prospettiva(nome, Pos(*f.origine(r, col.prospettiva)))
+                    p_cur = Prospettiva(nome, Pos(*f.origin(r, col.prospettiva)))
                     self.prospettive.append(p_cur)
             if p_cur is None:
-                self.errore(r, col.prospettiva, "manca la prospettiva della riga", "scrivi il nome della prospettiva nella colonna «Prospettiva» (o unisci le celle della prospettiva)")
+                self.error(r, col.prospettiva, "manca la prospettiva della riga", "scrivi il nome della prospettiva nella colonna «Prospettiva» (o unisci le celle della prospettiva)")
                 r += 1
                 continue
             # strategic objective
@@ -297,201 +297,201 @@ class Lettore:
                 cod = self._codice(r, col.s["codice"], codes["s"])
                 if cod and (s_cur is None or cod != s_cur.codice):
                     if cod in seen:
-                        self.errore(r, col.s["codice"], f"il codice «{cod}» compare già nella cella {seen[cod]}", "ogni obiettivo ha un codice diverso: correggi uno dei due")
+                        self.error(r, col.s["codice"], f"il codice «{cod}» compare già nella cella {seen[cod]}", "ogni obiettivo ha un codice diverso: correggi uno dei due")
                     else:
                         s_cur = self._strategico(r, col, cod)
                         seen[cod] = s_cur.pos
                         p_cur.strategici.append(s_cur)
                         o_cur = None
             if s_cur is None:
-                self.errore(r, col.s.get("codice", 1), "manca l'obiettivo strategico della riga", "scrivi il codice dell'obiettivo strategico nella colonna «cod.» degli obiettivi strategici")
+                self.error(r, col.s.get("codice", 1), "manca l'obiettivo strategico della riga", "scrivi il codice dell'obiettivo strategico nella colonna «cod.» degli obiettivi strategici")
                 r += 1
                 continue
             if codes["o"] is not None:
                 cod = self._codice(r, col.o["codice"], codes["o"])
                 if cod and (o_cur is None or cod != o_cur.codice):
                     if cod in seen:
-                        self.errore(r, col.o["codice"], f"il codice «{cod}» compare già nella cella {seen[cod]}", "ogni obiettivo ha un codice diverso: correggi uno dei due")
+                        self.error(r, col.o["codice"], f"il codice «{cod}» compare già nella cella {seen[cod]}", "ogni obiettivo ha un codice diverso: correggi uno dei due")
                     else:
                         o_cur = self._operativo(r, col, cod)
                         seen[cod] = o_cur.pos
                         s_cur.operativi.append(o_cur)
             if codes["a"] is not None:
                 if o_cur is None:
-                    self.errore(r, col.o["codice"], "manca l'obiettivo operativo della riga", "scrivi il codice dell'obiettivo operativo nella colonna «cod.» degli obiettivi operativi")
+                    self.error(r, col.o["codice"], "manca l'obiettivo operativo della riga", "scrivi il codice dell'obiettivo operativo nella colonna «cod.» degli obiettivi operativi")
                 else:
                     cod = self._codice(r, col.a["codice"], codes["a"])
                     if cod:
                         if cod in seen:
-                            self.errore(r, col.a["codice"], f"il codice «{cod}» compare già nella cella {seen[cod]}", "ogni azione ha un codice diverso: correggi uno dei due")
+                            self.error(r, col.a["codice"], f"il codice «{cod}» compare già nella cella {seen[cod]}", "ogni azione ha un codice diverso: correggi uno dei due")
                         else:
                             a = self._azione(r, col, cod)
                             seen[cod] = a.pos
                             o_cur.azioni.append(a)
             r += 1
-        if not self.prospettive and not self.errori:
-            self.errori.append(
-                ErroreCella(self.file, f.nome, 0, 0, "il foglio non contiene la tabella del piano",
+        if not self.prospettive and not self.errors:
+            self.errors.append(
+                CellError(self.file, f.name, 0, 0, "il foglio non contiene la tabella del piano",
                             "la tabella ha una riga d'intestazione con «Prospettiva», «Obiettivi strategici», «Obiettivi operativi» e «Azioni»; "
                             "se è in un altro foglio indicalo con --foglio")
             )
 
-    def _codice(self, r: int, c: int, cella: Cella) -> str | None:
-        got = codice(cella)
-        if isinstance(got, Illeggibile):
-            self.errore(r, c, got.messaggio, got.suggerimento)
+    def _codice(self, r: int, c: int, cell: Cell) -> str | None:
+        got = read_codice(cell)
+        if isinstance(got, Unreadable):
+            self.error(r, c, got.message, got.hint)
             return None
         return got
 
-    def _strategico(self, r: int, col: Colonne, cod: str) -> Strategico:
-        titolo = self.testo(r, col.s.get("titolo"))
+    def _strategico(self, r: int, col: Columns, cod: str) -> Strategico:
+        titolo = self.text(r, col.s.get("titolo"))
         if titolo is None:
-            self.errore(r, col.s["titolo"], f"manca la descrizione dell'obiettivo strategico «{cod}»", "scrivi la descrizione nella colonna «descrizione»")
-        s = Strategico(cod, titolo or "", self.testo(r, col.s.get("indicatore")), {}, Pos(*self.foglio.origine(r, col.s["codice"])))
-        if isinstance(self.cella(r, col.s["codice"]), Cella) and self.cella(r, col.s["codice"]).tipo == "numero":  # type: ignore[union-attr]
+            self.error(r, col.s["titolo"], f"manca la descrizione dell'obiettivo strategico «{cod}»", "scrivi la descrizione nella colonna «descrizione»")
+        s = Strategico(cod, titolo or "", self.text(r, col.s.get("indicatore")), {}, Pos(*self.sheet.origin(r, col.s["codice"])))
+        if isinstance(self.cell(r, col.s["codice"]), Cell) and self.cell(r, col.s["codice"]).kind == "numero":  # type: ignore[union-attr]
             s.note["codice"] = f"{s.pos}: codice scritto come numero"
         for anno, c in sorted(col.s_target.items()):
-            cella = self.cella(r, c)
-            if cella is None:
-                self.errore(r, c, f"manca il target {anno} dell'obiettivo strategico «{cod}»", "scrivi il target in percentuale, ad esempio `80%`")
+            cell = self.cell(r, c)
+            if cell is None:
+                self.error(r, c, f"manca il target {anno} dell'obiettivo strategico «{cod}»", "scrivi il target in percentuale, ad esempio `80%`")
                 continue
-            got = leggi_valore(cella, anno)
-            if isinstance(got, Lettura) and got.genere in ("percentuale", "numero") and isinstance(got.valore, Decimal):
-                s.target[anno] = got.valore
-                if got.genere == "numero":
-                    s.note[f"target{anno}"] = f"{nome_cella(*self.foglio.origine(r, c))}: «{cella.testo}» letto come {num(got.valore)}%"
+            got = read_value(cell, anno)
+            if isinstance(got, Reading) and got.kind in ("percentuale", "numero") and isinstance(got.value, Decimal):
+                s.target[anno] = got.value
+                if got.kind == "numero":
+                    s.note[f"target{anno}"] = f"{cell_name(*self.sheet.origin(r, c))}: «{cell.text}» letto come {num(got.value)}%"
             else:
-                self.errore(r, c, f"il target {anno} dell'obiettivo strategico «{cod}» deve essere una percentuale, trovato «{cella.testo.strip()}»", "scrivi ad esempio `80%`")
+                self.error(r, c, f"il target {anno} dell'obiettivo strategico «{cod}» deve essere una percentuale, trovato «{cell.text.strip()}»", "scrivi ad esempio `80%`")
         return s
 
-    def _operativo(self, r: int, col: Colonne, cod: str) -> Operativo:
-        titolo = self.testo(r, col.o.get("titolo"))
+    def _operativo(self, r: int, col: Columns, cod: str) -> Operativo:
+        titolo = self.text(r, col.o.get("titolo"))
         if titolo is None:
-            self.errore(r, col.o["titolo"], f"manca il titolo dell'obiettivo operativo «{cod}»", "scrivi il titolo nella colonna «titolo / descrizione»")
-        o = Operativo(cod, titolo or "", None, self.testo(r, col.o.get("indicatore")), Pos(*self.foglio.origine(r, col.o["codice"])))
-        if self.cella(r, col.o["codice"]).tipo == "numero":  # type: ignore[union-attr]
+            self.error(r, col.o["titolo"], f"manca il titolo dell'obiettivo operativo «{cod}»", "scrivi il titolo nella colonna «titolo / descrizione»")
+        o = Operativo(cod, titolo or "", None, self.text(r, col.o.get("indicatore")), Pos(*self.sheet.origin(r, col.o["codice"])))
+        if self.cell(r, col.o["codice"]).kind == "numero":  # type: ignore[union-attr]
             o.note["codice"] = f"{o.pos}: codice scritto come numero"
         o.peso = self._peso(r, col.o["peso"], f"dell'obiettivo operativo «{cod}»", o.note)
         return o
 
     def _peso(self, r: int, c: int, di: str, note: dict[str, str]) -> Decimal | None:
-        cella = self.cella(r, c)
-        if cella is None:
-            self.errore(r, c, f"manca il peso {di}", "scrivi il peso in percentuale, ad esempio `50%`")
+        cell = self.cell(r, c)
+        if cell is None:
+            self.error(r, c, f"manca il peso {di}", "scrivi il peso in percentuale, ad esempio `50%`")
             return None
-        got = leggi_peso(cella)
-        if isinstance(got, Illeggibile):
-            self.errore(r, c, got.messaggio, got.suggerimento)
+        got = read_peso(cell)
+        if isinstance(got, Unreadable):
+            self.error(r, c, got.message, got.hint)
             return None
-        if got.nota:
-            note["peso"] = f"{nome_cella(*self.foglio.origine(r, c))}: {got.nota}"
-        return got.valore  # type: ignore[return-value]
+        if got.comment:
+            note["peso"] = f"{cell_name(*self.sheet.origin(r, c))}: {got.comment}"
+        return got.value  # type: ignore[return-value]
 
-    def _azione(self, r: int, col: Colonne, cod: str) -> Azione:
-        a = Azione(cod, Pos(*self.foglio.origine(r, col.a["codice"])))
+    def _azione(self, r: int, col: Columns, cod: str) -> Azione:
+        a = Azione(cod, Pos(*self.sheet.origin(r, col.a["codice"])))
         A = col.a
-        titolo = self.testo(r, A.get("titolo"))
+        titolo = self.text(r, A.get("titolo"))
         if titolo is None:
-            self.errore(r, A["titolo"], f"manca il titolo dell'azione «{cod}»", "scrivi il titolo nella colonna «titolo / descrizione» delle azioni")
-        a.campi["titolo"] = titolo or ""
+            self.error(r, A["titolo"], f"manca il titolo dell'azione «{cod}»", "scrivi il titolo nella colonna «titolo / descrizione» delle azioni")
+        a.data["titolo"] = titolo or ""
         peso = self._peso(r, A["peso"], f"dell'azione «{cod}»", a.note)
-        a.campi["peso"] = peso
-        indicatore = self.testo(r, A.get("indicatore"))
+        a.data["peso"] = peso
+        indicatore = self.text(r, A.get("indicatore"))
         if indicatore is None:
-            self.errore(r, A["indicatore"], f"manca l'indicatore (kpi) dell'azione «{cod}»", "scrivi l'indicatore nella colonna «kpi»")
-        a.campi["indicatore"] = indicatore or ""
-        letture: dict[str, tuple[Lettura, Cella, int]] = {}
-        testuali: dict[str, str] = {}
+            self.error(r, A["indicatore"], f"manca l'indicatore (kpi) dell'azione «{cod}»", "scrivi l'indicatore nella colonna «kpi»")
+        a.data["indicatore"] = indicatore or ""
+        readings: dict[str, tuple[Reading, Cell, int]] = {}
+        in_words: dict[str, str] = {}
         for k in ("target", "soglia_80", "soglia_60"):
             c = A.get(k)
-            cella = self.cella(r, c)
-            if cella is None or c is None:
+            cell = self.cell(r, c)
+            if cell is None or c is None:
                 continue
-            got = leggi_valore(cella, self.anno or dt.date.today().year)
-            if isinstance(got, Illeggibile):
+            got = read_value(cell, self.anno or dt.date.today().year)
+            if isinstance(got, Unreadable):
                 if k == "target":
-                    self.errore(r, c, f"target dell'azione «{cod}»: {got.messaggio}", got.suggerimento)
+                    self.error(r, c, f"target dell'azione «{cod}»: {got.message}", got.hint)
                 else:
                     # A threshold described in words ("frequenza minima prevista"):
                     # kept in the action's note, the threshold is left out.
-                    testuali[k] = cella.testo.strip()
-                    self.errore(r, c, f"{k.replace('_', ' ')}% dell'azione «{cod}» descritta a parole («{cella.testo.strip()}»): la soglia è omessa e il testo va nella nota", "se la soglia ha un valore, scrivilo in cifre (ad esempio `80%`)", "avviso")
+                    in_words[k] = cell.text.strip()
+                    self.error(r, c, f"{k.replace('_', ' ')}% dell'azione «{cod}» descritta a parole («{cell.text.strip()}»): la soglia è omessa e il testo va nella nota", "se la soglia ha un valore, scrivilo in cifre (ad esempio `80%`)", "avviso")
                 continue
-            letture[k] = (got, cella, c)
-        self._tipo(r, a, letture, testuali, A["target"])
-        pira = leggi_pira(self.cella(r, A.get("pira")))
-        if isinstance(pira, Illeggibile):
-            self.errore(r, A["pira"], pira.messaggio, pira.suggerimento)
+            readings[k] = (got, cell, c)
+        self._tipo(r, a, readings, in_words, A["target"])
+        pira = read_pira(self.cell(r, A.get("pira")))
+        if isinstance(pira, Unreadable):
+            self.error(r, A["pira"], pira.message, pira.hint)
             pira = False
-        a.campi["pira"] = pira
-        resp = self.testo(r, A.get("responsabile"))
+        a.data["pira"] = pira
+        resp = self.text(r, A.get("responsabile"))
         if resp:
-            key = _chiave_struttura(resp)
-            self.strutture.setdefault(key, []).append((resp, Pos(*self.foglio.origine(r, A["responsabile"]))))
-            a.campi["responsabile"] = key
+            key = _struttura_key(resp)
+            self.strutture.setdefault(key, []).append((resp, Pos(*self.sheet.origin(r, A["responsabile"]))))
+            a.data["responsabile"] = key
         elif "responsabile" in A:
-            a.note["responsabile"] = f"{nome_cella(r, A['responsabile'])}: responsabile non indicato nel foglio"
+            a.note["responsabile"] = f"{cell_name(r, A['responsabile'])}: responsabile non indicato nel foglio"
         return a
 
-    def _tipo(self, r: int, a: Azione, letture: dict[str, tuple[Lettura, Cella, int]], testuali: dict[str, str], col_target: int) -> None:
+    def _tipo(self, r: int, a: Azione, readings: dict[str, tuple[Reading, Cell, int]], in_words: dict[str, str], col_target: int) -> None:
         cod = a.codice
-        for k, t in testuali.items():
+        for k, t in in_words.items():
             a.nota.append(f"{k.replace('_', ' ')}%: «{t}» (valore non indicato nel piano)")
-        qual = [k for k, (lt, _, _) in letture.items() if lt.genere == "qualitativa"]
+        qual = [k for k, (lt, _, _) in readings.items() if lt.kind == "qualitativa"]
         if qual:
-            a.campi["tipo"] = "qualitativo"
-            scritti = ", ".join(f"{k.replace('_', ' ')} «{cella.testo.strip()}»" for k, (_, cella, _) in letture.items())
+            a.data["tipo"] = "qualitativo"
+            scritti = ", ".join(f"{k.replace('_', ' ')} «{cell.text.strip()}»" for k, (_, cell, _) in readings.items())
             a.note["tipo"] = f"nel foglio: {scritti}: valutazione qualitativa"
             a.nota.append(f"nel piano: {scritti}; valutazione qualitativa del valutatore")
             return
-        if "target" not in letture:
-            if not any(e.riga == r and "target" in e.messaggio for e in self.errori):
-                self.errore(r, col_target, f"manca il target dell'azione «{cod}»", "scrivi il target (un numero, una percentuale, un mese) oppure «qualitativa»")
+        if "target" not in readings:
+            if not any(e.riga == r and "target" in e.message for e in self.errors):
+                self.error(r, col_target, f"manca il target dell'azione «{cod}»", "scrivi il target (un numero, una percentuale, un mese) oppure «qualitativa»")
             return
-        generi = {k: ("data" if lt.genere == "mese" else lt.genere) for k, (lt, _, _) in letture.items()}
+        generi = {k: ("data" if lt.kind == "mese" else lt.kind) for k, (lt, _, _) in readings.items()}
         base = generi["target"]
         ok = True
         for k, g in generi.items():
             if g != base:
-                _, cella, c = letture[k]
+                _, cell, c = readings[k]
                 nomi = {"percentuale": "una percentuale", "numero": "un numero", "data": "una data o un mese", "si_no": "si/no"}
-                self.errore(r, c, f"{k.replace('_', ' ')} dell'azione «{cod}» è {nomi.get(g, g)} ma il target è {nomi.get(base, base)}", "scrivi target e soglie nella stessa forma (tutti percentuali, tutti numeri o tutti mesi)")
+                self.error(r, c, f"{k.replace('_', ' ')} dell'azione «{cod}» è {nomi.get(g, g)} ma il target è {nomi.get(base, base)}", "scrivi target e soglie nella stessa forma (tutti percentuali, tutti numeri o tutti mesi)")
                 ok = False
         if not ok:
             return
         tipo = {"percentuale": "percentuale", "numero": "numero", "data": "data", "si_no": "si_no"}[base]
-        a.campi["tipo"] = tipo
-        unita = {lt.unita for lt, _, _ in letture.values() if lt.unita}
+        a.data["tipo"] = tipo
+        unita = {lt.unita for lt, _, _ in readings.values() if lt.unita}
         if len(unita) > 1:
-            _, cella, c = next(x for x in letture.values() if x[0].unita)
-            self.errore(r, c, f"target e soglie dell'azione «{cod}» hanno unità diverse ({', '.join(sorted(unita))})", "usa la stessa unità di misura in tutte le celle")
+            _, cell, c = next(x for x in readings.values() if x[0].unita)
+            self.error(r, c, f"target e soglie dell'azione «{cod}» hanno unità diverse ({', '.join(sorted(unita))})", "usa la stessa unità di misura in tutte le celle")
         elif unita:
-            a.campi["unita"] = unita.pop()
-        for k, (lt, cella, c) in letture.items():
-            a.campi[k] = lt.valore
-            if lt.nota:
-                a.note[k] = f"{nome_cella(*self.foglio.origine(r, c))}: {lt.nota}"
-            elif cella.tipo == "data":
-                a.note[k] = f"{nome_cella(*self.foglio.origine(r, c))}: data nel foglio"
+            a.data["unita"] = unita.pop()
+        for k, (lt, cell, c) in readings.items():
+            a.data[k] = lt.value
+            if lt.comment:
+                a.note[k] = f"{cell_name(*self.sheet.origin(r, c))}: {lt.comment}"
+            elif cell.kind == "data":
+                a.note[k] = f"{cell_name(*self.sheet.origin(r, c))}: data nel foglio"
         if tipo in ("numero", "percentuale"):
-            vals = [(k, letture[k][0].valore, letture[k][2]) for k in ("target", "soglia_80", "soglia_60") if k in letture]
+            vals = [(k, readings[k][0].value, readings[k][2]) for k in ("target", "soglia_80", "soglia_60") if k in readings]
             nums = [v for _, v, _ in vals]
             if len(nums) >= 2:
                 down = all(x <= y for x, y in pairwise(nums)) and nums[0] < nums[-1]  # type: ignore[operator]
                 up = all(x >= y for x, y in pairwise(nums))  # type: ignore[operator]
                 if down:
-                    a.campi["verso"] = "decrescente"
+                    a.data["verso"] = "decrescente"
                     a.note["verso"] = "ricavato dall'ordine delle soglie: più basso è meglio"
                 elif not up:
                     k, _, c = vals[-1]
-                    self.errore(r, c, f"target e soglie dell'azione «{cod}» non sono in ordine ({', '.join(str(num(v)) for v in nums)})",  # type: ignore[arg-type]
+                    self.error(r, c, f"target e soglie dell'azione «{cod}» non sono in ordine ({', '.join(str(num(v)) for v in nums)})",  # type: ignore[arg-type]
                                 "se più alto è meglio: target ≥ soglia 80% ≥ soglia 60%; se più basso è meglio: target ≤ soglia 80% ≤ soglia 60%")
 
 
 
-def _chiave_struttura(nome: str) -> str:
+def _struttura_key(nome: str) -> str:
     """Spelling variants of one unit share a key: «U.O. "Registro Imprese"» = «Uo "Registro Imprese"»."""
-    t = normalizza(nome)
+    t = normalize(nome)
     t = re.sub(r"[\"'“”«»,;:()]", " ", t)
     words = t.split()
     if words[:2] == ["u", "o"]:
@@ -499,11 +499,11 @@ def _chiave_struttura(nome: str) -> str:
     return " ".join(w for w in words if w not in _STOP)
 
 
-def _slug(text: str, limite: int = 40) -> str:
-    t = normalizza(text)
+def _slug(text: str, limit: int = 40) -> str:
+    t = normalize(text)
     t = re.sub(r"[^a-z0-9]+", "-", t).strip("-")
-    if len(t) > limite:
-        t = t[:limite].rsplit("-", 1)[0]
+    if len(t) > limit:
+        t = t[:limit].rsplit("-", 1)[0]
     return t or "x"
 
 
@@ -511,7 +511,7 @@ def _slug(text: str, limite: int = 40) -> str:
 # output
 
 
-def _registro(strutture: dict[str, list[tuple[str, Pos]]]) -> tuple[CommentedMap, dict[str, str]]:
+def _strutture_yaml(strutture: dict[str, list[tuple[str, Pos]]]) -> tuple[CommentedMap, dict[str, str]]:
     """``strutture`` (id -> name, with a comment listing spelling variants) and key -> id."""
     reg = CommentedMap()
     ids: dict[str, str] = {}
@@ -521,8 +521,8 @@ def _registro(strutture: dict[str, list[tuple[str, Pos]]]) -> tuple[CommentedMap
         # The house spelling (U.O. "…") wins, then the most frequent, then the first.
         nome = max(nomi, key=lambda s: (s.startswith("U.O. "), nomi[s], -primo[s]))
         id_ = _slug(key)
-        if id_ in ABBREVIAZIONI and nome.strip().lower() == id_:
-            nome = ABBREVIAZIONI[id_]
+        if id_ in ABBREVIATIONS and nome.strip().lower() == id_:
+            nome = ABBREVIATIONS[id_]
         elif len(nome) > 1 and nome[0] == nome[-1] == '"':
             nome = nome[1:-1]
         base, n = id_, 2
@@ -538,7 +538,7 @@ def _registro(strutture: dict[str, list[tuple[str, Pos]]]) -> tuple[CommentedMap
     return reg, ids
 
 
-def _valore_yaml(tipo: str, v: object) -> object:
+def _yaml_value(tipo: str, v: object) -> object:
     if tipo == "percentuale" and isinstance(v, Decimal):
         return pct(v)
     if isinstance(v, Decimal):
@@ -548,12 +548,12 @@ def _valore_yaml(tipo: str, v: object) -> object:
     return v
 
 
-def costruisci(lettore: Lettore, ente: str, anno: int, fonte: str) -> CommentedMap:
-    reg, ids = _registro(lettore.strutture)
-    anni = sorted(lettore.anni)
+def build_plan(reader: SheetReader, ente: str, anno: int, fonte: str) -> CommentedMap:
+    reg, ids = _strutture_yaml(reader.strutture)
+    anni = sorted(reader.anni)
     root = CommentedMap()
     root["ente"] = ente
-    root["titolo"] = lettore.titolo or f"Piano della Performance {anni[0]}-{anni[-1]}"
+    root["titolo"] = reader.titolo or f"Piano della Performance {anni[0]}-{anni[-1]}"
     root["anno"] = anno
     tri = CommentedSeq(anni)
     tri.fa.set_flow_style()
@@ -563,7 +563,7 @@ def costruisci(lettore: Lettore, ente: str, anno: int, fonte: str) -> CommentedM
     root.yaml_set_comment_before_after_key("strutture", before="\nStrutture responsabili (ricavate dalla colonna «Responsabile»)")
     persps = CommentedSeq()
     used: set[str] = set()
-    for p in lettore.prospettive:
+    for p in reader.prospettive:
         pm = CommentedMap()
         pid = _slug(p.nome)
         base, n = pid, 2
@@ -583,7 +583,7 @@ def costruisci(lettore: Lettore, ente: str, anno: int, fonte: str) -> CommentedM
             tgt = CommentedMap((y, pct(v)) for y, v in sorted(s.target.items()))
             tgt.fa.set_flow_style()
             sm["target"] = tgt
-            _commenti(sm, s.note, {"codice": "codice", **{f"target{y}": "target" for y in s.target}})
+            _add_comments(sm, s.note, {"codice": "codice", **{f"target{y}": "target" for y in s.target}})
             oo = CommentedSeq()
             for o in s.operativi:
                 om = CommentedMap()
@@ -593,31 +593,31 @@ def costruisci(lettore: Lettore, ente: str, anno: int, fonte: str) -> CommentedM
                     om["peso"] = pct(o.peso)
                 if o.indicatore:
                     om["indicatore"] = o.indicatore
-                _commenti(om, o.note, {})
+                _add_comments(om, o.note, {})
                 aa = CommentedSeq()
                 for a in o.azioni:
                     am = CommentedMap()
                     am["codice"] = q(a.codice)
-                    am["titolo"] = a.campi["titolo"]
-                    if a.campi.get("peso") is not None:
-                        am["peso"] = pct(a.campi["peso"])  # type: ignore[arg-type]
-                    am["indicatore"] = a.campi["indicatore"]
-                    tipo = str(a.campi.get("tipo", "numero"))
+                    am["titolo"] = a.data["titolo"]
+                    if a.data.get("peso") is not None:
+                        am["peso"] = pct(a.data["peso"])  # type: ignore[arg-type]
+                    am["indicatore"] = a.data["indicatore"]
+                    tipo = str(a.data.get("tipo", "numero"))
                     am["tipo"] = tipo
-                    if "unita" in a.campi:
-                        am["unita"] = a.campi["unita"]
-                    if "verso" in a.campi:
-                        am["verso"] = a.campi["verso"]
+                    if "unita" in a.data:
+                        am["unita"] = a.data["unita"]
+                    if "verso" in a.data:
+                        am["verso"] = a.data["verso"]
                     if tipo != "qualitativo":
                         for k in ("target", "soglia_80", "soglia_60"):
-                            if k in a.campi:
-                                am[k] = _valore_yaml(tipo, a.campi[k])
-                    am["pira"] = bool(a.campi.get("pira"))
-                    if a.campi.get("responsabile"):
-                        am["responsabile"] = ids[str(a.campi["responsabile"])]
+                            if k in a.data:
+                                am[k] = _yaml_value(tipo, a.data[k])
+                    am["pira"] = bool(a.data.get("pira"))
+                    if a.data.get("responsabile"):
+                        am["responsabile"] = ids[str(a.data["responsabile"])]
                     if a.nota:
                         am["nota"] = "; ".join(a.nota)
-                    _commenti(am, a.note, {})
+                    _add_comments(am, a.note, {})
                     if "responsabile" in a.note and "responsabile" not in am:
                         am.yaml_add_eol_comment(a.note["responsabile"], "pira")
                     aa.append(am)
@@ -638,7 +638,7 @@ def costruisci(lettore: Lettore, ente: str, anno: int, fonte: str) -> CommentedM
     return root
 
 
-def _commenti(m: CommentedMap, note: dict[str, str], alias: dict[str, str]) -> None:
+def _add_comments(m: CommentedMap, note: dict[str, str], alias: dict[str, str]) -> None:
     grouped: dict[str, list[str]] = {}
     for k, text in note.items():
         key = alias.get(k, k)
@@ -653,73 +653,73 @@ def _commenti(m: CommentedMap, note: dict[str, str], alias: dict[str, str]) -> N
 
 
 @dataclass
-class Risultato:
-    testo: str
-    avvisi: list[ErroreCella]
-    validazione: list[Any]  # validator diagnostics (warnings only when it succeeded)
+class ImportResult:
+    text: str
+    warnings: list[CellError]
+    diagnostics: list[Any]  # validator diagnostics (warnings only when it succeeded)
 
 
-def _scegli_foglio(fogli: list[Foglio], nome: str | None, display: str) -> Foglio:
+def _pick_sheet(sheets: list[Sheet], nome: str | None, display: str) -> Sheet:
     if nome is not None:
-        for f in fogli:
-            if normalizza(f.nome) == normalizza(nome):
+        for f in sheets:
+            if normalize(f.name) == normalize(nome):
                 return f
-        elenco = ", ".join(f"«{f.nome}»" for f in fogli)
-        raise ImportazioneFallita([ErroreCella(display, "", 0, 0, f"il foglio «{nome}» non esiste", f"i fogli del file sono: {elenco}")])
-    for f in fogli:
-        if any(_e_intestazione(f, r) for r in range(1, min(f.max_riga, 50) + 1)):
+        elenco = ", ".join(f"«{f.name}»" for f in sheets)
+        raise ImportFailed([CellError(display, "", 0, 0, f"il foglio «{nome}» non esiste", f"i fogli del file sono: {elenco}")])
+    for f in sheets:
+        if any(_header_column(f, r) for r in range(1, min(f.max_row, 50) + 1)):
             return f
-    raise ImportazioneFallita([
-        ErroreCella(display, "", 0, 0, "nessun foglio contiene la tabella del piano (una riga con «Prospettiva» e «Obiettivi strategici»)",
+    raise ImportFailed([
+        CellError(display, "", 0, 0, "nessun foglio contiene la tabella del piano (una riga con «Prospettiva» e «Obiettivi strategici»)",
                     "indica il foglio con --foglio NOME, e controlla che l'intestazione abbia «Prospettiva», «Obiettivi strategici», «Obiettivi operativi», «Azioni»")
     ])
 
 
-def importa(path: Path, display: str, *, foglio: str | None, anno: int | None, ente: str | None) -> Risultato:
-    """Read the spreadsheet and build the plan's YAML; raise ImportazioneFallita with every error."""
+def import_plan(path: Path, display: str, *, sheet: str | None, anno: int | None, ente: str | None) -> ImportResult:
+    """Read the spreadsheet and build the plan's YAML; raise ImportFailed with every error."""
     from ..diagnostics import format_text
     from ..validate import check_project, line_reader
 
-    fogli = leggi(path, display)
-    f = _scegli_foglio(fogli, foglio, display)
-    lettore = Lettore(display, f, anno)
+    sheets = read_sheets(path, display)
+    f = _pick_sheet(sheets, sheet, display)
+    reader = SheetReader(display, f, anno)
     # Month names need the plan's year before reading: a first pass finds it.
     if anno is None:
-        for r in range(1, f.max_riga + 1):
-            cp = _e_intestazione(f, r)
+        for r in range(1, f.max_row + 1):
+            cp = _header_column(f, r)
             if cp is not None:
                 years = sorted(_header(f, r, cp, display, []).s_target)
-                lettore.anno = years[0] if years else None
+                reader.anno = years[0] if years else None
                 break
-    lettore.leggi()
-    errori = [e for e in lettore.errori if e.is_error]
-    avvisi = [e for e in lettore.errori if not e.is_error]
-    anno_piano = anno or (min(lettore.anni) if lettore.anni else None)
-    if anno_piano is None and not errori:
-        errori.append(ErroreCella(display, f.nome, 0, 0, "non trovo l'anno del piano", "indica l'anno con --anno 2021"))
-    elif anno_piano is not None and lettore.anni and anno_piano not in lettore.anni:
-        errori.append(ErroreCella(display, f.nome, 0, 0, f"l'anno {anno_piano} non è tra gli anni dei target ({', '.join(map(str, sorted(lettore.anni)))})", "indica con --anno uno degli anni delle colonne «Target»"))
-    if ente is None and not errori:
-        errori.append(ErroreCella(display, "", 0, 0, "non so il nome dell'ente", 'indicalo con --ente "Camera di Commercio di …" (se esiste già un piano, è preso da lì)'))
-    if errori:
-        raise ImportazioneFallita(errori + avvisi)
+    reader.read()
+    errors = [e for e in reader.errors if e.is_error]
+    warnings = [e for e in reader.errors if not e.is_error]
+    anno_piano = anno or (min(reader.anni) if reader.anni else None)
+    if anno_piano is None and not errors:
+        errors.append(CellError(display, f.name, 0, 0, "non trovo l'anno del piano", "indica l'anno con --anno 2021"))
+    elif anno_piano is not None and reader.anni and anno_piano not in reader.anni:
+        errors.append(CellError(display, f.name, 0, 0, f"l'anno {anno_piano} non è tra gli anni dei target ({', '.join(map(str, sorted(reader.anni)))})", "indica con --anno uno degli anni delle colonne «Target»"))
+    if ente is None and not errors:
+        errors.append(CellError(display, "", 0, 0, "non so il nome dell'ente", 'indicalo con --ente "Camera di Commercio di …" (se esiste già un piano, è preso da lì)'))
+    if errors:
+        raise ImportFailed(errors + warnings)
     assert anno_piano is not None and ente is not None
-    testo = dump(costruisci(lettore, ente, anno_piano, f"{path.name}, foglio «{f.nome}»,"))
+    text = dump(build_plan(reader, ente, anno_piano, f"{path.name}, foglio «{f.name}»,"))
     # The one gate: the result must pass the project's validator.
     with tempfile.TemporaryDirectory(prefix="importa-piano-") as tmp:
         (Path(tmp) / "plan").mkdir()
-        (Path(tmp) / "plan" / f"{anno_piano}.yml").write_text(testo, encoding="utf-8")
+        (Path(tmp) / "plan" / f"{anno_piano}.yml").write_text(text, encoding="utf-8")
         checked = check_project(Path(tmp))
         if checked.errors:
             report = format_text(checked.diagnostics, line_reader(Path(tmp)))
-            raise ImportazioneFallita(avvisi + [
-                ErroreCella(display, f.nome, 0, 0, "il piano letto dal foglio non supera la validazione:\n" + report.replace(f"plan/{anno_piano}.yml", f"(piano importato) plan/{anno_piano}.yml"),
+            raise ImportFailed(warnings + [
+                CellError(display, f.name, 0, 0, "il piano letto dal foglio non supera la validazione:\n" + report.replace(f"plan/{anno_piano}.yml", f"(piano importato) plan/{anno_piano}.yml"),
                             "correggi nel foglio le celle indicate dai commenti dei valori citati")
             ])
-    return Risultato(testo, avvisi, [d for d in checked.diagnostics])
+    return ImportResult(text, warnings, [d for d in checked.diagnostics])
 
 
-def ente_predefinito(root: Path) -> str | None:
+def default_ente(root: Path) -> str | None:
     """The body's name from the latest plan already in ``plan/``, if any."""
     from ..source import SourceError, load
 
@@ -734,19 +734,17 @@ def ente_predefinito(root: Path) -> str | None:
     return None
 
 
-def esegui(root: Path, file: Path, *, foglio: str | None, anno: int | None, out: Path | None, ente: str | None, sovrascrivi: bool) -> tuple[int, str]:
+def run(root: Path, file: Path, *, sheet: str | None, anno: int | None, out: Path | None, ente: str | None, overwrite: bool) -> tuple[int, str]:
     """The command: returns (exit code, report)."""
-    from .errori import formatta
-
     display = file.as_posix()
     try:
-        ris = importa(file, display, foglio=foglio, anno=anno, ente=ente or ente_predefinito(root))
-    except ImportazioneFallita as err:
-        return 1, formatta(err.errori) + "nessun file scritto\n"
-    anno_piano = int(re.search(r"^anno: (\d+)$", ris.testo, re.M).group(1))  # type: ignore[union-attr]
+        result = import_plan(file, display, sheet=sheet, anno=anno, ente=ente or default_ente(root))
+    except ImportFailed as err:
+        return 1, format_report(err.errors) + "nessun file scritto\n"
+    anno_piano = int(re.search(r"^anno: (\d+)$", result.text, re.M).group(1))  # type: ignore[union-attr]
     dest = out if out is not None else root / "plan" / f"{anno_piano}.yml"
-    if dest.exists() and not sovrascrivi:
-        return 1, formatta(ris.avvisi + [ErroreCella(dest.as_posix(), "", 0, 0, "il file esiste già", "scegli un altro nome con --out, oppure aggiungi --sovrascrivi")]) + "nessun file scritto\n"
-    write_atomic(dest, ris.testo.encode("utf-8"))
-    report = formatta(ris.avvisi) if ris.avvisi else ""
+    if dest.exists() and not overwrite:
+        return 1, format_report(result.warnings + [CellError(dest.as_posix(), "", 0, 0, "il file esiste già", "scegli un altro nome con --out, oppure aggiungi --sovrascrivi")]) + "nessun file scritto\n"
+    write_atomic(dest, result.text.encode("utf-8"))
+    report = format_report(result.warnings) if result.warnings else ""
     return 0, report + f"scritto {dest.as_posix()}\n"

@@ -27,10 +27,10 @@ from typing import Any
 from .. import presentation as fmt
 from ..model import Azione, Piano
 from ..runtime import write_atomic
-from .errori import ErroreCella, ImportazioneFallita, formatta, nome_cella
-from .grid import Cella, Foglio, leggi
+from .errors import CellError, ImportFailed, cell_name, format_report
+from .grid import Cell, Sheet, read_sheets
 from .moduli import CAUSE, FOGLIO_META, FOGLIO_VALORI, FORMATO
-from .valori import Illeggibile, decimale, leggi_valore, normalizza
+from .values import Unreadable, normalize, parse_decimal, read_value
 from .yamlout import CommentedMap, carica, dump, num, pct, q
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/measurement.schema.json"
@@ -52,19 +52,19 @@ _HEADERS = {
 
 
 @dataclass
-class Risposta:
+class Answer:
     """One answered row: the YAML value and where each part came from."""
 
     codice: str
     file: str
-    riga: int
-    colonna_valore: int
+    row: int
+    value_column: int
     yaml: Any
-    celle: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
 
     @property
-    def dove(self) -> str:
-        return f"{self.file}:{FOGLIO_VALORI}!{nome_cella(self.riga, self.colonna_valore)}"
+    def where(self) -> str:
+        return f"{self.file}:{FOGLIO_VALORI}!{cell_name(self.row, self.value_column)}"
 
 
 @dataclass
@@ -74,86 +74,86 @@ class Modulo:
     data: dt.date
     tipo: str
     struttura: str
-    risposte: list[Risposta]
+    answers: list[Answer]
 
 
-def _meta(fogli: dict[str, Foglio], display: str) -> dict[str, str]:
-    f = fogli.get(FOGLIO_META)
-    if f is None or f.cella(1, 2) is None or f.cella(1, 2).testo != FORMATO:  # type: ignore[union-attr]
-        raise ImportazioneFallita([
-            ErroreCella(display, "", 0, 0, "il file non è un modulo di rilevazione (manca il foglio nascosto «_meta»)",
+def _read_meta(sheets: dict[str, Sheet], display: str) -> dict[str, str]:
+    f = sheets.get(FOGLIO_META)
+    if f is None or f.cell(1, 2) is None or f.cell(1, 2).text != FORMATO:  # type: ignore[union-attr]
+        raise ImportFailed([
+            CellError(display, "", 0, 0, "il file non è un modulo di rilevazione (manca il foglio nascosto «_meta»)",
                         "usa i moduli scritti da `python -m generator moduli` e rimandali senza cambiarne la struttura")
         ])
     out = {}
-    for r in range(1, f.max_riga + 1):
-        k, v = f.cella(r, 1), f.cella(r, 2)
+    for r in range(1, f.max_row + 1):
+        k, v = f.cell(r, 1), f.cell(r, 2)
         if k is not None and v is not None:
-            out[k.testo] = v.testo
+            out[k.text] = v.text
     return out
 
 
-def _testo(c: Cella | None) -> str | None:
+def _text(c: Cell | None) -> str | None:
     if c is None:
         return None
-    t = c.testo.strip()
+    t = c.text.strip()
     return t or None
 
 
-def leggi_modulo(path: Path, display: str, piani: dict[int, Piano], errori: list[ErroreCella]) -> Modulo | None:
-    fogli = {f.nome: f for f in leggi(path, display)}
-    meta = _meta(fogli, display)
+def read_modulo(path: Path, display: str, piani: dict[int, Piano], errors: list[CellError]) -> Modulo | None:
+    sheets = {f.name: f for f in read_sheets(path, display)}
+    meta = _read_meta(sheets, display)
     try:
         anno, data, tipo = int(meta["piano"]), dt.date.fromisoformat(meta["data"]), meta["tipo"]
     except (KeyError, ValueError):
-        errori.append(ErroreCella(display, FOGLIO_META, 0, 0, "il foglio «_meta» del modulo è stato alterato", "scarica di nuovo il modulo con `python -m generator moduli`"))
+        errors.append(CellError(display, FOGLIO_META, 0, 0, "il foglio «_meta» del modulo è stato alterato", "scarica di nuovo il modulo con `python -m generator moduli`"))
         return None
     piano = piani.get(anno)
     if piano is None:
-        errori.append(ErroreCella(display, "", 0, 0, f"il modulo è per il piano {anno}, che non c'è in plan/", f"crea il piano con `python -m generator nuovo-anno {anno}`"))
+        errors.append(CellError(display, "", 0, 0, f"il modulo è per il piano {anno}, che non c'è in plan/", f"crea il piano con `python -m generator nuovo-anno {anno}`"))
         return None
-    f = fogli.get(FOGLIO_VALORI)
+    f = sheets.get(FOGLIO_VALORI)
     if f is None:
-        errori.append(ErroreCella(display, "", 0, 0, f"manca il foglio «{FOGLIO_VALORI}»", "rimanda il modulo senza rinominare o cancellare i fogli"))
+        errors.append(CellError(display, "", 0, 0, f"manca il foglio «{FOGLIO_VALORI}»", "rimanda il modulo senza rinominare o cancellare i fogli"))
         return None
     header_row, cols = 0, {}
-    for r in range(1, min(f.max_riga, 20) + 1):
-        found = {_HEADERS[normalizza(c.testo)]: col for (rr, col), c in f.celle.items() if rr == r and normalizza(c.testo) in _HEADERS}
+    for r in range(1, min(f.max_row, 20) + 1):
+        found = {_HEADERS[normalize(c.text)]: col for (rr, col), c in f.cells.items() if rr == r and normalize(c.text) in _HEADERS}
         if "codice" in found and "valore" in found:
             header_row, cols = r, found
             break
     if not header_row:
-        errori.append(ErroreCella(display, FOGLIO_VALORI, 0, 0, "non trovo le colonne «Codice» e «Valore»", "rimanda il modulo senza cambiare le intestazioni"))
+        errors.append(CellError(display, FOGLIO_VALORI, 0, 0, "non trovo le colonne «Codice» e «Valore»", "rimanda il modulo senza cambiare le intestazioni"))
         return None
     azioni = {a.codice: a for a in piano.azioni()}
-    risposte = []
-    for r in range(header_row + 1, f.max_riga + 1):
-        cod_cell = f.cella(r, cols["codice"])
+    answers = []
+    for r in range(header_row + 1, f.max_row + 1):
+        cod_cell = f.cell(r, cols["codice"])
         if cod_cell is None:
             continue
-        code = cod_cell.testo.strip()
+        code = cod_cell.text.strip()
         a = azioni.get(code)
         if a is None:
-            errori.append(ErroreCella(display, FOGLIO_VALORI, r, cols["codice"], f"il codice «{code}» non è un'azione del piano {anno}", "non modificare la colonna «Codice»", code))
+            errors.append(CellError(display, FOGLIO_VALORI, r, cols["codice"], f"il codice «{code}» non è un'azione del piano {anno}", "non modificare la colonna «Codice»", code))
             continue
-        got = _riga(f, r, cols, a, data, tipo, display, errori)
+        got = _read_row(f, r, cols, a, data, tipo, display, errors)
         if got is not None:
-            risposte.append(Risposta(code, display, r, cols["valore"], got))
-    return Modulo(display, anno, data, tipo, meta.get("struttura", ""), risposte)
+            answers.append(Answer(code, display, r, cols["valore"], got))
+    return Modulo(display, anno, data, tipo, meta.get("struttura", ""), answers)
 
 
-def _riga(f: Foglio, r: int, cols: dict[str, int], a: Azione, data: dt.date, tipo: str, file: str, errori: list[ErroreCella]) -> Any:
+def _read_row(f: Sheet, r: int, cols: dict[str, int], a: Azione, data: dt.date, tipo: str, file: str, errors: list[CellError]) -> Any:
     """The YAML value of one row, or None when the row is not answered (or has errors)."""
-    def cell(k: str) -> Cella | None:
-        return f.cella(r, cols[k]) if k in cols else None
+    def cell(k: str) -> Cell | None:
+        return f.cell(r, cols[k]) if k in cols else None
 
     def err(k: str, msg: str, hint: str) -> None:
         c = cell(k)
-        errori.append(ErroreCella(file, FOGLIO_VALORI, r, cols[k], msg, hint, c.testo if c else None))
+        errors.append(CellError(file, FOGLIO_VALORI, r, cols[k], msg, hint, c.text if c else None))
 
-    before = len(errori)
-    testi = {k: _testo(cell(k)) for k in ("nota", "fonte", "evidenza", "causa", "descrizione", "azione_correttiva")}
+    before = len(errors)
+    texts = {k: _text(cell(k)) for k in ("nota", "fonte", "evidenza", "causa", "descrizione", "azione_correttiva")}
     v_cell, n_cell, d_cell = cell("valore"), cell("numeratore"), cell("denominatore")
-    if v_cell is None and n_cell is None and d_cell is None and not any(testi.values()):
+    if v_cell is None and n_cell is None and d_cell is None and not any(texts.values()):
         return None
     out = CommentedMap()
     value: Any = None
@@ -164,24 +164,24 @@ def _riga(f: Foglio, r: int, cols: dict[str, int], a: Azione, data: dt.date, tip
             if c is None:
                 err(k, f"manca il {k} dell'azione «{a.codice}»: un rapporto ha numeratore e denominatore", f"scrivi il {k}, oppure togli il rapporto e scrivi il valore")
                 continue
-            n = c.valore if c.tipo == "numero" else decimale(c.testo) if c.tipo == "testo" else None
+            n = c.value if c.kind == "numero" else parse_decimal(c.text) if c.kind == "testo" else None
             if not isinstance(n, Decimal):
-                err(k, f"il {k} dell'azione «{a.codice}» deve essere un numero, trovato «{c.testo}»", "scrivi solo il numero, ad esempio 30")
+                err(k, f"il {k} dell'azione «{a.codice}» deve essere un numero, trovato «{c.text}»", "scrivi solo il numero, ad esempio 30")
             else:
                 out[k] = num(n)
         if v_cell is not None:
             err("valore", "scrivi o il valore o numeratore e denominatore, non entrambi", "svuota la cella «Valore»: è calcolato dal rapporto")
     elif v_cell is not None:
-        value = _valore(v_cell, a, data.year)
-        if isinstance(value, Illeggibile):
-            err("valore", f"azione «{a.codice}»: {value.messaggio}", value.suggerimento)
+        value = _cell_value(v_cell, a, data.year)
+        if isinstance(value, Unreadable):
+            err("valore", f"azione «{a.codice}»: {value.message}", value.hint)
             value = None
     elif a.tipo == "data":
-        if not testi["nota"]:
+        if not texts["nota"]:
             err("valore", f"manca la data di completamento dell'azione «{a.codice}»", "scrivi la data; se l'azione non è completata, lascia vuoto il valore e spiegalo nella «Nota»")
     elif a.tipo != "qualitativo":
         err("valore", f"manca il valore dell'azione «{a.codice}» (la riga ha una nota o una fonte)", "scrivi il valore, oppure svuota la riga se l'azione non è ancora misurata")
-    if len(errori) > before:
+    if len(errors) > before:
         return None
     if a.tipo == "qualitativo":
         if value is not None:
@@ -192,20 +192,20 @@ def _riga(f: Foglio, r: int, cols: dict[str, int], a: Azione, data: dt.date, tip
     elif "numeratore" not in out:
         out["valore"] = value
     for k in ("nota", "fonte", "evidenza"):
-        text = testi[k]
+        text = texts[k]
         if text:
             out[k] = q(text)
-    if any(testi[k] for k in ("causa", "descrizione", "azione_correttiva")):
-        causa = (testi["causa"] or "").lower()
+    if any(texts[k] for k in ("causa", "descrizione", "azione_correttiva")):
+        causa = (texts["causa"] or "").lower()
         if causa not in CAUSE:
-            err("causa" if "causa" in cols else "descrizione", f"la causa dello scostamento dell'azione «{a.codice}» deve essere {', '.join(CAUSE)}, trovato «{testi['causa'] or ''}»", "scegli la causa dall'elenco")
+            err("causa" if "causa" in cols else "descrizione", f"la causa dello scostamento dell'azione «{a.codice}» deve essere {', '.join(CAUSE)}, trovato «{texts['causa'] or ''}»", "scegli la causa dall'elenco")
             return None
         sc = CommentedMap()
         sc["causa"] = causa
-        if testi["descrizione"]:
-            sc["descrizione"] = q(testi["descrizione"])
-        if testi["azione_correttiva"]:
-            sc["azione_correttiva"] = q(testi["azione_correttiva"])
+        if texts["descrizione"]:
+            sc["descrizione"] = q(texts["descrizione"])
+        if texts["azione_correttiva"]:
+            sc["azione_correttiva"] = q(texts["azione_correttiva"])
         out["scostamento"] = sc
     if list(out) == ["valore"]:
         return out["valore"]
@@ -213,85 +213,85 @@ def _riga(f: Foglio, r: int, cols: dict[str, int], a: Azione, data: dt.date, tip
     return out
 
 
-def _valore(c: Cella, a: Azione, anno: int) -> Any:
+def _cell_value(c: Cell, a: Azione, anno: int) -> Any:
     if a.tipo == "data":
-        if c.tipo == "data":
-            return c.valore
-        m = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", c.testo)
+        if c.kind == "data":
+            return c.value
+        m = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", c.text)
         if m:
             try:
                 return dt.date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
             except ValueError:
                 pass
-        return Illeggibile(f"serve la data di completamento, trovato «{c.testo}»", f"scrivi la data, ad esempio 30/06/{anno}")
+        return Unreadable(f"serve la data di completamento, trovato «{c.text}»", f"scrivi la data, ad esempio 30/06/{anno}")
     if a.tipo == "si_no":
-        t = normalizza(c.testo)
-        if c.tipo == "booleano" or t in ("si", "no"):
-            return "si" if (c.valore is True or t == "si") else "no"
-        return Illeggibile(f"serve «si» o «no», trovato «{c.testo}»", "scegli dall'elenco «si» o «no»")
-    got = leggi_valore(c, anno)
-    if isinstance(got, Illeggibile):
+        t = normalize(c.text)
+        if c.kind == "booleano" or t in ("si", "no"):
+            return "si" if (c.value is True or t == "si") else "no"
+        return Unreadable(f"serve «si» o «no», trovato «{c.text}»", "scegli dall'elenco «si» o «no»")
+    got = read_value(c, anno)
+    if isinstance(got, Unreadable):
         return got
     if a.tipo in ("percentuale", "qualitativo"):
-        if got.genere in ("percentuale", "numero") and isinstance(got.valore, Decimal):
-            return pct(got.valore)
-        return Illeggibile(f"serve una percentuale, trovato «{c.testo}»", "scrivi ad esempio 45%")
-    if got.genere == "numero" and isinstance(got.valore, Decimal):
+        if got.kind in ("percentuale", "numero") and isinstance(got.value, Decimal):
+            return pct(got.value)
+        return Unreadable(f"serve una percentuale, trovato «{c.text}»", "scrivi ad esempio 45%")
+    if got.kind == "numero" and isinstance(got.value, Decimal):
         if got.unita and a.unita and got.unita != a.unita:
-            return Illeggibile(f"l'unità «{got.unita}» non è quella dell'indicatore («{a.unita}»)", f"scrivi il valore in {a.unita}")
-        return num(got.valore)
-    return Illeggibile(f"serve un numero, trovato «{c.testo}»", "scrivi solo il numero, ad esempio 28")
+            return Unreadable(f"l'unità «{got.unita}» non è quella dell'indicatore («{a.unita}»)", f"scrivi il valore in {a.unita}")
+        return num(got.value)
+    return Unreadable(f"serve un numero, trovato «{c.text}»", "scrivi solo il numero, ad esempio 28")
 
 
 # --------------------------------------------------------------------------
 # merge and write
 
 
-def importa(root: Path, files: list[Path], sovrascrivi: bool) -> tuple[Path, str, list[ErroreCella]]:
-    """Read, merge, validate; return (destination, text, warnings) or raise ImportazioneFallita."""
+def import_moduli(root: Path, files: list[Path], overwrite: bool) -> tuple[Path, str, list[CellError]]:
+    """Read, merge, validate; return (destination, text, warnings) or raise ImportFailed."""
     from ..validate import load_project
 
     progetto = load_project(root)
-    errori: list[ErroreCella] = []
+    errors: list[CellError] = []
     moduli: list[Modulo] = []
     for path in files:
         display = path.name
         try:
-            m = leggi_modulo(path, display, dict(progetto.piani), errori)
-        except ImportazioneFallita as err:
-            errori += err.errori
+            m = read_modulo(path, display, dict(progetto.piani), errors)
+        except ImportFailed as err:
+            errors += err.errors
             continue
         if m is not None:
             moduli.append(m)
-    if not moduli and not errori:
-        errori.append(ErroreCella("", "", 0, 0, "nessun modulo da importare", "indica i file .xlsx compilati dalle strutture"))
-    chiavi = {(m.piano, m.data, m.tipo) for m in moduli}
-    if len(chiavi) > 1:
-        elenco = "; ".join(f"{m.file}: {m.tipo} al {m.data.isoformat()} (piano {m.piano})" for m in moduli)
-        errori.append(ErroreCella("", "", 0, 0, f"i moduli sono di rilevazioni diverse ({elenco})", "importa insieme solo i moduli della stessa rilevazione"))
-    seen: dict[str, Risposta] = {}
+    if not moduli and not errors:
+        errors.append(CellError("", "", 0, 0, "nessun modulo da importare", "indica i file .xlsx compilati dalle strutture"))
+    keys = {(m.piano, m.data, m.tipo) for m in moduli}
+    if len(keys) > 1:
+        listing = "; ".join(f"{m.file}: {m.tipo} al {m.data.isoformat()} (piano {m.piano})" for m in moduli)
+        errors.append(CellError("", "", 0, 0, f"i moduli sono di rilevazioni diverse ({listing})", "importa insieme solo i moduli della stessa rilevazione"))
+    seen: dict[str, Answer] = {}
     for m in moduli:
-        for risp in m.risposte:
-            if risp.codice in seen:
-                prima = seen[risp.codice]
-                errori.append(ErroreCella(risp.file, FOGLIO_VALORI, risp.riga, risp.colonna_valore,
-                                          f"l'azione «{risp.codice}» ha un valore in due moduli: qui e in {prima.dove}",
+        for answer in m.answers:
+            if answer.codice in seen:
+                first = seen[answer.codice]
+                errors.append(CellError(answer.file, FOGLIO_VALORI, answer.row, answer.value_column,
+                                          f"l'azione «{answer.codice}» ha un valore in due moduli: qui e in {first.where}",
                                           "l'azione è di più strutture: tenete il valore in un solo modulo e svuotate la riga nell'altro"))
             else:
-                seen[risp.codice] = risp
-    if errori:
-        raise ImportazioneFallita(errori)
-    piano_anno, data, tipo = chiavi.pop()
+                seen[answer.codice] = answer
+    if errors:
+        raise ImportFailed(errors)
+    piano_anno, data, tipo = keys.pop()
     dest = root / "measurements" / f"{data.isoformat()}.yml"
-    avvisi: list[ErroreCella] = []
+    warnings: list[CellError] = []
     piano = progetto.piani[piano_anno]
-    ordine = {a.codice: i for i, a in enumerate(piano.azioni())}
+    order = {a.codice: i for i, a in enumerate(piano.azioni())}
     if dest.exists():
         doc = carica(dest.read_text(encoding="utf-8"))
         if not isinstance(doc, CommentedMap):
-            raise ImportazioneFallita([ErroreCella(dest.relative_to(root).as_posix(), "", 0, 0, "il file esistente non è una rilevazione", "correggilo o spostalo prima di importare")])
+            raise ImportFailed([CellError(dest.relative_to(root).as_posix(), "", 0, 0, "il file esistente non è una rilevazione", "correggilo o spostalo prima di importare")])
         if str(doc.get("tipo")) != tipo:
-            raise ImportazioneFallita([ErroreCella(dest.relative_to(root).as_posix(), "", 0, 0, f"il file esistente è un {doc.get('tipo')}, i moduli sono di un {tipo}", "controlla la data e il tipo dei moduli")])
+            raise ImportFailed([CellError(dest.relative_to(root).as_posix(), "", 0, 0, f"il file esistente è un {doc.get('tipo')}, i moduli sono di un {tipo}", "controlla la data e il tipo dei moduli")])
         valori = doc.get("valori")
         if valori is None:
             valori = doc["valori"] = CommentedMap()
@@ -302,25 +302,25 @@ def importa(root: Path, files: list[Path], sovrascrivi: bool) -> tuple[Path, str
         doc["tipo"] = tipo
         valori = doc["valori"] = CommentedMap()
         doc.yaml_set_start_comment(f"{SCHEMA_LINE}\n\n{tipo.capitalize()} al {fmt.data(data)}: valori importati dai moduli delle strutture\ncon `python -m generator importa-rilevazione`.")
-    for code in sorted(seen, key=lambda c: ordine.get(c, 10**9)):
-        risp = seen[code]
-        if code in valori and not sovrascrivi:
-            avvisi.append(ErroreCella(risp.file, FOGLIO_VALORI, risp.riga, risp.colonna_valore,
+    for code in sorted(seen, key=lambda c: order.get(c, 10**9)):
+        answer = seen[code]
+        if code in valori and not overwrite:
+            warnings.append(CellError(answer.file, FOGLIO_VALORI, answer.row, answer.value_column,
                                       f"l'azione «{code}» ha già un valore in {dest.relative_to(root).as_posix()}: è mantenuto quello del file",
                                       "per sostituirlo con quello del modulo aggiungi --sovrascrivi", None, "avviso"))
             continue
         key = next((k for k in valori if str(k) == code), None)
         if key is not None:
-            valori[key] = risp.yaml
+            valori[key] = answer.yaml
         else:
-            valori[q(code)] = risp.yaml
-        valori.yaml_add_eol_comment(f"{risp.file}, {FOGLIO_VALORI}!{nome_cella(risp.riga, risp.colonna_valore)}", key if key is not None else code)
-    testo = dump(doc)
-    _valida(root, dest, testo, seen)
-    return dest, testo, avvisi
+            valori[q(code)] = answer.yaml
+        valori.yaml_add_eol_comment(f"{answer.file}, {FOGLIO_VALORI}!{cell_name(answer.row, answer.value_column)}", key if key is not None else code)
+    text = dump(doc)
+    _validate(root, dest, text, seen)
+    return dest, text, warnings
 
 
-def _valida(root: Path, dest: Path, testo: str, seen: dict[str, Risposta]) -> None:
+def _validate(root: Path, dest: Path, text: str, seen: dict[str, Answer]) -> None:
     """The one gate; the validator's messages are pointed back at the form's cell."""
     from ..validate import check_project
 
@@ -332,12 +332,12 @@ def _valida(root: Path, dest: Path, testo: str, seen: dict[str, Risposta]) -> No
         for p in (root / "measurements").glob("*.y*ml"):
             if p.name != dest.name:
                 shutil.copy2(p, t / "measurements" / p.name)
-        (t / rel).write_text(testo, encoding="utf-8")
+        (t / rel).write_text(text, encoding="utf-8")
         checked = check_project(t)
     errors = [d for d in checked.diagnostics if d.pos.file == rel and d.is_error]
     if not errors:
         return
-    lines = testo.splitlines()
+    lines = text.splitlines()
     out = []
     for d in errors:
         code = None
@@ -346,23 +346,23 @@ def _valida(root: Path, dest: Path, testo: str, seen: dict[str, Risposta]) -> No
             if m:
                 code = m.group(1)
                 break
-        risp = seen.get(code or "")
-        if risp is not None:
-            out.append(ErroreCella(risp.file, FOGLIO_VALORI, risp.riga, risp.colonna_valore, d.message, d.hint.replace("`", "")))
+        answer = seen.get(code or "")
+        if answer is not None:
+            out.append(CellError(answer.file, FOGLIO_VALORI, answer.row, answer.value_column, d.message, d.hint.replace("`", "")))
         else:
-            out.append(ErroreCella(rel, "", 0, 0, f"riga {d.pos.line}: {d.message}", d.hint))
-    raise ImportazioneFallita(out)
+            out.append(CellError(rel, "", 0, 0, f"riga {d.pos.line}: {d.message}", d.hint))
+    raise ImportFailed(out)
 
 
-def esegui(root: Path, files: list[Path], sovrascrivi: bool) -> tuple[int, str]:
+def run(root: Path, files: list[Path], overwrite: bool) -> tuple[int, str]:
     from ..diagnostics import ValidationFailed, format_text
     from ..validate import line_reader
 
     try:
-        dest, testo, avvisi = importa(root, files, sovrascrivi)
+        dest, text, warnings = import_moduli(root, files, overwrite)
     except ValidationFailed as err:
         return 1, format_text(err.diagnostics, line_reader(root)) + "correggi prima i file del progetto; nessun file scritto\n"
-    except ImportazioneFallita as err:
-        return 1, formatta(err.errori) + "nessun file scritto\n"
-    write_atomic(dest, testo.encode("utf-8"))
-    return 0, (formatta(avvisi) if avvisi else "") + f"scritto {dest.relative_to(root).as_posix()}\n"
+    except ImportFailed as err:
+        return 1, format_report(err.errors) + "nessun file scritto\n"
+    write_atomic(dest, text.encode("utf-8"))
+    return 0, (format_report(warnings) if warnings else "") + f"scritto {dest.relative_to(root).as_posix()}\n"
