@@ -268,18 +268,18 @@ def _add_attestazione(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def _cmd_moduli(args: argparse.Namespace) -> int:
     from .diagnostics import ValidationFailed
-    from .spreadsheet.moduli import ModuliError, scrivi_moduli
+    from .spreadsheet.moduli import ModuliError, write_moduli
     from .validate import print_report
 
     try:
-        scritti = scrivi_moduli(args.root, args.data, args.tipo, args.out)
+        written = write_moduli(args.root, args.data, args.tipo, args.out)
     except ValidationFailed as e:
         print_report(e.diagnostics, args.root, "text", sys.stderr)
         return 1
     except ModuliError as e:
         print(f"errore: {e}", file=sys.stderr)
         return 1
-    for p in scritti:
+    for p in written:
         print(f"scritto {p}")
     return 0
 

@@ -29,14 +29,14 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .. import presentation as fmt
 from ..model import Azione, Piano, Progetto
 
-FORMATO = "performance-moduli/1"
-FOGLIO_VALORI = "Valori"
-FOGLIO_META = "_meta"
+FORMAT = "performance-moduli/1"
+VALUES_SHEET = "Valori"
+META_SHEET = "_meta"
 SENZA_RESPONSABILE = "senza-responsabile"
 CAUSE = ("esterna", "interna", "indicatore")
 
 #: (key, header) of the Valori sheet, in order; input columns are marked
-COLONNE: list[tuple[str, str, bool]] = [
+COLUMNS: list[tuple[str, str, bool]] = [
     ("codice", "Codice", False),
     ("titolo", "Azione", False),
     ("indicatore", "Indicatore", False),
@@ -53,22 +53,22 @@ COLONNE: list[tuple[str, str, bool]] = [
     ("fonte", "Fonte del dato", True),
     ("evidenza", "Evidenza (link a un documento)", True),
 ]
-COLONNE_CONSUNTIVO: list[tuple[str, str, bool]] = [
+CONSUNTIVO_COLUMNS: list[tuple[str, str, bool]] = [
     ("causa", "Scostamento: causa", True),
     ("descrizione", "Scostamento: descrizione", True),
     ("azione_correttiva", "Scostamento: azione correttiva", True),
 ]
-RIGA_INTESTAZIONE = 3
+HEADER_ROW = 3
 
-_TIPI = {
+_TIPO_LABELS = {
     "numero": "numero",
     "percentuale": "percentuale",
     "data": "data di completamento",
     "si_no": "si / no",
     "qualitativo": "qualitativo: giudizio da 0% a 100%",
 }
-_GRIGIO = PatternFill("solid", fgColor="EEEEEE")
-_GIALLO = PatternFill("solid", fgColor="FFF2CC")
+_GREY = PatternFill("solid", fgColor="EEEEEE")
+_YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class Modulo:
     azioni: tuple[Azione, ...]
 
 
-def testo(ws: Any, row: int, column: int, value: object) -> Any:
+def write_text(ws: Any, row: int, column: int, value: object) -> Any:
     """Write a cell whose text comes from the data: never a formula.
 
     openpyxl stores a string starting with «=» as a formula; a title in the
@@ -90,7 +90,7 @@ def testo(ws: Any, row: int, column: int, value: object) -> Any:
     return c
 
 
-def moduli_del_piano(piano: Piano) -> list[Modulo]:
+def moduli_of(piano: Piano) -> list[Modulo]:
     """One form per unit with actions (an action with two units is in both), plus one for unassigned actions."""
     per: dict[str, list[Azione]] = {}
     senza: list[Azione] = []
@@ -105,7 +105,7 @@ def moduli_del_piano(piano: Piano) -> list[Modulo]:
     return out
 
 
-def _ultimi(progetto: Progetto, anno: int, data: dt.date) -> dict[str, str]:
+def _latest_values(progetto: Progetto, anno: int, data: dt.date) -> dict[str, str]:
     """Each action's last value before ``data``, as shown on the site ("45%", "30 giugno 2021")."""
     out: dict[str, str] = {}
     azioni = {a.codice: a for a in progetto.piani[anno].azioni()}
@@ -121,14 +121,14 @@ def _ultimi(progetto: Progetto, anno: int, data: dt.date) -> dict[str, str]:
     return out
 
 
-def _istruzioni(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
-    righe = [
+def _write_instructions(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+    lines = [
         (f"{piano.ente} — Piano della Performance {piano.anno}", True),
         (f"Rilevazione al {fmt.data(data)} ({tipo})", True),
         (f"Struttura: {m.nome}", True),
         ("", False),
         ("Come compilare", True),
-        (f"1. Apri il foglio «{FOGLIO_VALORI}»: c'è una riga per ogni azione di cui la struttura è responsabile.", False),
+        (f"1. Apri il foglio «{VALUES_SHEET}»: c'è una riga per ogni azione di cui la struttura è responsabile.", False),
         ("2. Scrivi il valore misurato nella colonna «Valore» (celle gialle). Le altre celle sono bloccate: non servono modifiche.", False),
         ("   - numero: solo il numero (l'unità di misura è già indicata);", False),
         ("   - percentuale: ad esempio 45% (oppure, per un rapporto, numeratore e denominatore e lascia vuoto «Valore»);", False),
@@ -139,21 +139,21 @@ def _istruzioni(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> N
         ("4. Se un'azione non è ancora misurabile, lascia la riga vuota: risulterà «non misurata».", False),
     ]
     if tipo == "consuntivo":
-        righe += [
+        lines += [
             ("5. Se il risultato è sotto il target, spiega lo scostamento (obbligatorio a consuntivo, D.Lgs. 150/2009 art. 10):", False),
             ("   - causa: «esterna» (fuori dal controllo dell'ente), «interna» (organizzazione, risorse) o «indicatore» (indicatore o target scelti male);", False),
             ("   - descrizione: che cosa è successo; azione correttiva: che cosa si farà (facoltativa).", False),
         ]
-    righe += [
+    lines += [
         ("", False),
         ("Rimanda il file compilato al controllo di gestione senza cambiarne il nome né la struttura:", False),
         ("sarà importato con `python -m generator importa-rilevazione`, che segnala ogni cella da correggere (ad esempio «Valori!J5»).", False),
     ]
     ws.column_dimensions["A"].width = 120
-    for i, (riga, grassetto) in enumerate(righe, start=1):
-        c = testo(ws, i, 1, riga)
+    for i, (line, bold) in enumerate(lines, start=1):
+        c = write_text(ws, i, 1, line)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        if grassetto:
+        if bold:
             c.font = Font(bold=True, size=12 if i > 3 else 14)
     ws.protection.sheet = True
 
@@ -165,17 +165,17 @@ def _soglia(a: Azione, key: str) -> str:
     return "" if v is None else fmt.valore(v, a.tipo, a.unita)
 
 
-def _valori(ws: Any, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]) -> None:
-    cols = COLONNE + (COLONNE_CONSUNTIVO if tipo == "consuntivo" else [])
+def _write_values(ws: Any, m: Modulo, data: dt.date, tipo: str, latest: dict[str, str]) -> None:
+    cols = COLUMNS + (CONSUNTIVO_COLUMNS if tipo == "consuntivo" else [])
     idx = {k: i for i, (k, _, _) in enumerate(cols, start=1)}
-    testo(ws, 1, 1, f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
+    write_text(ws, 1, 1, f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
     for i, (_, header, editable) in enumerate(cols, start=1):
-        c = ws.cell(row=RIGA_INTESTAZIONE, column=i, value=header)
+        c = ws.cell(row=HEADER_ROW, column=i, value=header)
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        c.fill = _GIALLO if editable else _GRIGIO
+        c.fill = _YELLOW if editable else _GREY
         ws.column_dimensions[get_column_letter(i)].width = {"titolo": 40, "indicatore": 40, "nota": 40, "descrizione": 40, "azione_correttiva": 40}.get(cols[i - 1][0], 16)
-    ws.freeze_panes = ws.cell(row=RIGA_INTESTAZIONE + 1, column=idx["valore"])
+    ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=idx["valore"])
 
     def dv(**kw: Any) -> Any:
         v = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="Valore non valido", **kw)
@@ -184,36 +184,36 @@ def _valori(ws: Any, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]
 
     si_no = dv(type="list", formula1='"si,no"', error="Scegli «si» o «no» dall'elenco.")
     date = dv(type="date", operator="greaterThan", formula1="DATE(2000,1,1)", error="Scrivi una data, ad esempio 30/06/2022.")
-    numeri = dv(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", error="Scrivi un numero.")
+    numbers = dv(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15", error="Scrivi un numero.")
     esiti = dv(type="decimal", operator="between", formula1="0", formula2="1", error="Scrivi un giudizio da 0% a 100%.")
-    denominatori = dv(type="decimal", operator="notEqual", formula1="0", error="Il denominatore non può essere zero.")
+    denominators = dv(type="decimal", operator="notEqual", formula1="0", error="Il denominatore non può essere zero.")
     cause = dv(type="list", formula1='"' + ",".join(CAUSE) + '"', error="Scegli la causa dall'elenco: esterna, interna o indicatore.")
 
-    for r, a in enumerate(m.azioni, start=RIGA_INTESTAZIONE + 1):
+    for r, a in enumerate(m.azioni, start=HEADER_ROW + 1):
         fixed = {
             "codice": a.codice,
             "titolo": a.titolo,
             "indicatore": a.indicatore,
-            "tipo": _TIPI[a.tipo],
+            "tipo": _TIPO_LABELS[a.tipo],
             "unita": a.unita or ("%" if a.tipo in ("percentuale", "qualitativo") else ""),
             "target": _soglia(a, "target"),
             "soglia_80": _soglia(a, "soglia_80"),
             "soglia_60": _soglia(a, "soglia_60"),
-            "ultimo": ultimi.get(a.codice, ""),
+            "ultimo": latest.get(a.codice, ""),
         }
         for k, v in fixed.items():
-            c = testo(ws, r, idx[k], v)
+            c = write_text(ws, r, idx[k], v)
             c.alignment = Alignment(wrap_text=True, vertical="top")
             c.number_format = "@"
-        da_compilare = ["valore", "nota", "fonte", "evidenza"]
+        to_fill = ["valore", "nota", "fonte", "evidenza"]
         if a.tipo in ("numero", "percentuale"):
-            da_compilare += ["numeratore", "denominatore"]
+            to_fill += ["numeratore", "denominatore"]
         if tipo == "consuntivo":
-            da_compilare += ["causa", "descrizione", "azione_correttiva"]
-        for k in da_compilare:
+            to_fill += ["causa", "descrizione", "azione_correttiva"]
+        for k in to_fill:
             c = ws.cell(row=r, column=idx[k])
             c.protection = Protection(locked=False)
-            c.fill = _GIALLO
+            c.fill = _YELLOW
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ref = ws.cell(row=r, column=idx["valore"]).coordinate
         cell = ws[ref]
@@ -226,13 +226,13 @@ def _valori(ws: Any, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]
             esiti.add(ref)
             cell.number_format = "0%"
         elif a.tipo == "percentuale":
-            numeri.add(ref)
+            numbers.add(ref)
             cell.number_format = "0.0%"
         else:
-            numeri.add(ref)
+            numbers.add(ref)
         if a.tipo in ("numero", "percentuale"):
-            numeri.add(ws.cell(row=r, column=idx["numeratore"]).coordinate)
-            denominatori.add(ws.cell(row=r, column=idx["denominatore"]).coordinate)
+            numbers.add(ws.cell(row=r, column=idx["numeratore"]).coordinate)
+            denominators.add(ws.cell(row=r, column=idx["denominatore"]).coordinate)
         for k in ("nota", "fonte", "evidenza", "descrizione", "azione_correttiva"):
             if k in idx:
                 ws.cell(row=r, column=idx[k]).number_format = "@"
@@ -242,21 +242,21 @@ def _valori(ws: Any, m: Modulo, data: dt.date, tipo: str, ultimi: dict[str, str]
     ws.protection.formatColumns = False  # widening a column to read is fine
 
 
-def _meta(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
-    for i, (k, v) in enumerate((("formato", FORMATO), ("piano", piano.anno), ("data", data.isoformat()), ("tipo", tipo), ("struttura", m.struttura), ("nome", m.nome)), start=1):
+def _write_meta(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+    for i, (k, v) in enumerate((("formato", FORMAT), ("piano", piano.anno), ("data", data.isoformat()), ("tipo", tipo), ("struttura", m.struttura), ("nome", m.nome)), start=1):
         ws.cell(row=i, column=1, value=k)
-        testo(ws, i, 2, v).number_format = "@"
+        write_text(ws, i, 2, v).number_format = "@"
     ws.sheet_state = "hidden"
     ws.protection.sheet = True
 
 
-def scrivi_modulo(path: Path, m: Modulo, piano: Piano, data: dt.date, tipo: str, ultimi: dict[str, str]) -> None:
+def write_modulo(path: Path, m: Modulo, piano: Piano, data: dt.date, tipo: str, latest: dict[str, str]) -> None:
     wb = Workbook()
     ist = wb.active
     ist.title = "Istruzioni"
-    _istruzioni(ist, m, piano, data, tipo)
-    _valori(wb.create_sheet(FOGLIO_VALORI), m, data, tipo, ultimi)
-    _meta(wb.create_sheet(FOGLIO_META), m, piano, data, tipo)
+    _write_instructions(ist, m, piano, data, tipo)
+    _write_values(wb.create_sheet(VALUES_SHEET), m, data, tipo, latest)
+    _write_meta(wb.create_sheet(META_SHEET), m, piano, data, tipo)
     # Same inputs -> same bytes: the document's dates are the measurement's.
     stamp = dt.datetime.combine(data, dt.time())
     wb.properties.created = stamp
@@ -273,24 +273,24 @@ class ModuliError(Exception):
     pass
 
 
-def scrivi_moduli(root: Path, data: dt.date, tipo: str, out: Path | None) -> list[Path]:
+def write_moduli(root: Path, data: dt.date, tipo: str, out: Path | None) -> list[Path]:
     """Write every unit's form; raise ValidationFailed (data errors) or ModuliError."""
     from ..validate import load_project
 
     progetto = load_project(root)
     piano = progetto.piani.get(data.year)
     if piano is None:
-        disponibili = ", ".join(str(a) for a in progetto.piani) or "nessuno"
+        available = ", ".join(str(a) for a in progetto.piani) or "nessuno"
         raise ModuliError(
-            f"nessun piano per l'anno {data.year} (la data {data.isoformat()} è del {data.year}); piani disponibili: {disponibili}\n"
+            f"nessun piano per l'anno {data.year} (la data {data.isoformat()} è del {data.year}); piani disponibili: {available}\n"
             f"suggerimento: crea il piano con `python -m generator nuovo-anno {data.year}`"
         )
     dest = out if out is not None else root / "moduli" / data.isoformat()
-    ultimi = _ultimi(progetto, piano.anno, data)
-    scritti = []
-    for m in moduli_del_piano(piano):
+    latest = _latest_values(progetto, piano.anno, data)
+    written = []
+    for m in moduli_of(piano):
         path = dest / f"rilevazione-{data.isoformat()}-{m.struttura}.xlsx"
-        scrivi_modulo(path, m, piano, data, tipo, ultimi)
-        scritti.append(path)
-    return scritti
+        write_modulo(path, m, piano, data, tipo, latest)
+        written.append(path)
+    return written
 

@@ -29,9 +29,9 @@ from ..model import Azione, Piano
 from ..runtime import write_atomic
 from .errors import CellError, ImportFailed, cell_name, format_report
 from .grid import Cell, Sheet, read_sheets
-from .moduli import CAUSE, FOGLIO_META, FOGLIO_VALORI, FORMATO
+from .moduli import CAUSE, FORMAT, META_SHEET, VALUES_SHEET
 from .values import Unreadable, normalize, parse_decimal, read_value
-from .yamlout import CommentedMap, carica, dump, num, pct, q
+from .yamlout import CommentedMap, dump, load_round_trip, num, pct, q
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/measurement.schema.json"
 
@@ -64,7 +64,7 @@ class Answer:
 
     @property
     def where(self) -> str:
-        return f"{self.file}:{FOGLIO_VALORI}!{cell_name(self.row, self.value_column)}"
+        return f"{self.file}:{VALUES_SHEET}!{cell_name(self.row, self.value_column)}"
 
 
 @dataclass
@@ -78,8 +78,8 @@ class Modulo:
 
 
 def _read_meta(sheets: dict[str, Sheet], display: str) -> dict[str, str]:
-    f = sheets.get(FOGLIO_META)
-    if f is None or f.cell(1, 2) is None or f.cell(1, 2).text != FORMATO:  # type: ignore[union-attr]
+    f = sheets.get(META_SHEET)
+    if f is None or f.cell(1, 2) is None or f.cell(1, 2).text != FORMAT:  # type: ignore[union-attr]
         raise ImportFailed([
             CellError(display, "", 0, 0, "il file non è un modulo di rilevazione (manca il foglio nascosto «_meta»)",
                         "usa i moduli scritti da `python -m generator moduli` e rimandali senza cambiarne la struttura")
@@ -105,15 +105,15 @@ def read_modulo(path: Path, display: str, piani: dict[int, Piano], errors: list[
     try:
         anno, data, tipo = int(meta["piano"]), dt.date.fromisoformat(meta["data"]), meta["tipo"]
     except (KeyError, ValueError):
-        errors.append(CellError(display, FOGLIO_META, 0, 0, "il foglio «_meta» del modulo è stato alterato", "scarica di nuovo il modulo con `python -m generator moduli`"))
+        errors.append(CellError(display, META_SHEET, 0, 0, "il foglio «_meta» del modulo è stato alterato", "scarica di nuovo il modulo con `python -m generator moduli`"))
         return None
     piano = piani.get(anno)
     if piano is None:
         errors.append(CellError(display, "", 0, 0, f"il modulo è per il piano {anno}, che non c'è in plan/", f"crea il piano con `python -m generator nuovo-anno {anno}`"))
         return None
-    f = sheets.get(FOGLIO_VALORI)
+    f = sheets.get(VALUES_SHEET)
     if f is None:
-        errors.append(CellError(display, "", 0, 0, f"manca il foglio «{FOGLIO_VALORI}»", "rimanda il modulo senza rinominare o cancellare i fogli"))
+        errors.append(CellError(display, "", 0, 0, f"manca il foglio «{VALUES_SHEET}»", "rimanda il modulo senza rinominare o cancellare i fogli"))
         return None
     header_row, cols = 0, {}
     for r in range(1, min(f.max_row, 20) + 1):
@@ -122,7 +122,7 @@ def read_modulo(path: Path, display: str, piani: dict[int, Piano], errors: list[
             header_row, cols = r, found
             break
     if not header_row:
-        errors.append(CellError(display, FOGLIO_VALORI, 0, 0, "non trovo le colonne «Codice» e «Valore»", "rimanda il modulo senza cambiare le intestazioni"))
+        errors.append(CellError(display, VALUES_SHEET, 0, 0, "non trovo le colonne «Codice» e «Valore»", "rimanda il modulo senza cambiare le intestazioni"))
         return None
     azioni = {a.codice: a for a in piano.azioni()}
     answers = []
@@ -133,7 +133,7 @@ def read_modulo(path: Path, display: str, piani: dict[int, Piano], errors: list[
         code = cod_cell.text.strip()
         a = azioni.get(code)
         if a is None:
-            errors.append(CellError(display, FOGLIO_VALORI, r, cols["codice"], f"il codice «{code}» non è un'azione del piano {anno}", "non modificare la colonna «Codice»", code))
+            errors.append(CellError(display, VALUES_SHEET, r, cols["codice"], f"il codice «{code}» non è un'azione del piano {anno}", "non modificare la colonna «Codice»", code))
             continue
         got = _read_row(f, r, cols, a, data, tipo, display, errors)
         if got is not None:
@@ -148,7 +148,7 @@ def _read_row(f: Sheet, r: int, cols: dict[str, int], a: Azione, data: dt.date, 
 
     def err(k: str, msg: str, hint: str) -> None:
         c = cell(k)
-        errors.append(CellError(file, FOGLIO_VALORI, r, cols[k], msg, hint, c.text if c else None))
+        errors.append(CellError(file, VALUES_SHEET, r, cols[k], msg, hint, c.text if c else None))
 
     before = len(errors)
     texts = {k: _text(cell(k)) for k in ("nota", "fonte", "evidenza", "causa", "descrizione", "azione_correttiva")}
@@ -274,7 +274,7 @@ def import_moduli(root: Path, files: list[Path], overwrite: bool) -> tuple[Path,
         for answer in m.answers:
             if answer.codice in seen:
                 first = seen[answer.codice]
-                errors.append(CellError(answer.file, FOGLIO_VALORI, answer.row, answer.value_column,
+                errors.append(CellError(answer.file, VALUES_SHEET, answer.row, answer.value_column,
                                           f"l'azione «{answer.codice}» ha un valore in due moduli: qui e in {first.where}",
                                           "l'azione è di più strutture: tenete il valore in un solo modulo e svuotate la riga nell'altro"))
             else:
@@ -287,7 +287,7 @@ def import_moduli(root: Path, files: list[Path], overwrite: bool) -> tuple[Path,
     piano = progetto.piani[piano_anno]
     order = {a.codice: i for i, a in enumerate(piano.azioni())}
     if dest.exists():
-        doc = carica(dest.read_text(encoding="utf-8"))
+        doc = load_round_trip(dest.read_text(encoding="utf-8"))
         if not isinstance(doc, CommentedMap):
             raise ImportFailed([CellError(dest.relative_to(root).as_posix(), "", 0, 0, "il file esistente non è una rilevazione", "correggilo o spostalo prima di importare")])
         if str(doc.get("tipo")) != tipo:
@@ -305,7 +305,7 @@ def import_moduli(root: Path, files: list[Path], overwrite: bool) -> tuple[Path,
     for code in sorted(seen, key=lambda c: order.get(c, 10**9)):
         answer = seen[code]
         if code in valori and not overwrite:
-            warnings.append(CellError(answer.file, FOGLIO_VALORI, answer.row, answer.value_column,
+            warnings.append(CellError(answer.file, VALUES_SHEET, answer.row, answer.value_column,
                                       f"l'azione «{code}» ha già un valore in {dest.relative_to(root).as_posix()}: è mantenuto quello del file",
                                       "per sostituirlo con quello del modulo aggiungi --sovrascrivi", None, "avviso"))
             continue
@@ -314,7 +314,7 @@ def import_moduli(root: Path, files: list[Path], overwrite: bool) -> tuple[Path,
             valori[key] = answer.yaml
         else:
             valori[q(code)] = answer.yaml
-        valori.yaml_add_eol_comment(f"{answer.file}, {FOGLIO_VALORI}!{cell_name(answer.row, answer.value_column)}", key if key is not None else code)
+        valori.yaml_add_eol_comment(f"{answer.file}, {VALUES_SHEET}!{cell_name(answer.row, answer.value_column)}", key if key is not None else code)
     text = dump(doc)
     _validate(root, dest, text, seen)
     return dest, text, warnings
@@ -348,7 +348,7 @@ def _validate(root: Path, dest: Path, text: str, seen: dict[str, Answer]) -> Non
                 break
         answer = seen.get(code or "")
         if answer is not None:
-            out.append(CellError(answer.file, FOGLIO_VALORI, answer.row, answer.value_column, d.message, d.hint.replace("`", "")))
+            out.append(CellError(answer.file, VALUES_SHEET, answer.row, answer.value_column, d.message, d.hint.replace("`", "")))
         else:
             out.append(CellError(rel, "", 0, 0, f"riga {d.pos.line}: {d.message}", d.hint))
     raise ImportFailed(out)

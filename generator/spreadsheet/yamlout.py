@@ -10,11 +10,9 @@ is quoted correctly.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from decimal import Decimal
-from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -64,10 +62,6 @@ def dump(data: CommentedMap) -> str:
     return tidy if tidy == text or _yaml().load(tidy) == _yaml().load(text) else text
 
 
-def carica(text: str) -> Any:
+def load_round_trip(text: str) -> object:
     """Round-trip load (keeps comments and order) of a file we are going to update."""
     return _yaml().load(text)
-
-
-def data_iso(d: dt.date) -> dt.date:
-    return d
