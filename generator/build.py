@@ -122,7 +122,7 @@ def _handwritten(docs: Path) -> dict[str, bytes]:
     Symbolic links are never followed (validation reports them): a link to
     a file of the build machine must not be published.
     """
-    from .source import leggi_byte
+    from .source import read_regular_file
 
     out: dict[str, bytes] = {}
     if docs.is_symlink() or not docs.is_dir():
@@ -133,7 +133,7 @@ def _handwritten(docs: Path) -> dict[str, bytes]:
             path = Path(dirpath, name)
             if name.startswith(".") or path.is_symlink() or not path.is_file():
                 continue
-            out[path.relative_to(docs).as_posix()] = leggi_byte(path)
+            out[path.relative_to(docs).as_posix()] = read_regular_file(path)
     return dict(sorted(out.items()))
 
 
@@ -261,13 +261,13 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         od: dict[str, bytes] = {}
         tenuti: set[str] = set()
         for a in sorted(progetto.piani):
-            prefisso = f"{opendata.CARTELLA}/{a}/"
+            prefisso = f"{opendata.FOLDER}/{a}/"
             vecchi = [rel for rel in prima.file if rel.startswith(prefisso)]
             if a in noti and vecchi and all(rel in intact_files for rel in vecchi):
                 od.update({rel: (staging / rel).read_bytes() for rel in vecchi})  # the downloads page lists them
                 tenuti.update(vecchi)
             else:
-                od.update({prefisso + nome: data for nome, data in opendata.files_anno(anni[a], pub.anno(a)).items()})
+                od.update({prefisso + nome: data for nome, data in opendata.year_files(anni[a], pub.anno(a)).items()})
         od = dict(sorted(od.items()))
     with _tempo(tempi, "pagine"):
         precedenti = {
@@ -380,8 +380,8 @@ def _pdf(
     condivisa = os.environ.get(CACHE_PDF_ENV)
     cartella = _cartella(Path(condivisa) if condivisa else root / PDF_CACHE)
     try:
-        stampati, usati = pdf.genera(
-            pdf.documenti(progetto, sito.aggiornato),
+        stampati, usati = pdf.generate(
+            pdf.pdf_documents(progetto, sito.aggiornato),
             pagina,
             leggi,
             cartella,
@@ -391,7 +391,7 @@ def _pdf(
     except pdf.PdfError as e:
         raise BuildError(f"edizione PDF non generata: {e}") from None
     if not condivisa:
-        pdf.pulisci(cartella, usati)
+        pdf.prune_cache(cartella, usati)
     return stampati
 
 

@@ -22,30 +22,30 @@ import jinja2
 
 from .runtime import write_atomic
 
-_PREFISSO = b"sha256:"
-_TESTA = len(_PREFISSO) + 64 + 1  # prefix, hex digest, newline
+_PREFIX = b"sha256:"
+_HEAD = len(_PREFIX) + 64 + 1  # prefix, hex digest, newline
 
 
-def scrivi(path: Path, payload: bytes) -> None:
+def write_entry(path: Path, payload: bytes) -> None:
     """Write one cache entry: the payload behind its digest."""
-    write_atomic(path, _PREFISSO + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
+    write_atomic(path, _PREFIX + hashlib.sha256(payload).hexdigest().encode() + b"\n" + payload)
 
 
-def leggi(path: Path) -> bytes | None:
+def read_entry(path: Path) -> bytes | None:
     """The payload of the entry at ``path``, or None if it is missing or damaged."""
     try:
         data = Path(path).read_bytes()
     except OSError:
         return None
-    if len(data) < _TESTA or not data.startswith(_PREFISSO) or data[_TESTA - 1 : _TESTA] != b"\n":
+    if len(data) < _HEAD or not data.startswith(_PREFIX) or data[_HEAD - 1 : _HEAD] != b"\n":
         return None
-    payload = data[_TESTA:]
-    if hashlib.sha256(payload).hexdigest().encode() != data[len(_PREFISSO) : _TESTA - 1]:
+    payload = data[_HEAD:]
+    if hashlib.sha256(payload).hexdigest().encode() != data[len(_PREFIX) : _HEAD - 1]:
         return None
     return payload
 
 
-class ModelliCompilati(jinja2.BytecodeCache):
+class VerifiedBytecodeCache(jinja2.BytecodeCache):
     """Jinja2's compiled templates, verified before they are unmarshalled.
 
     Jinja2's own :class:`jinja2.FileSystemBytecodeCache` checks only the
@@ -56,16 +56,16 @@ class ModelliCompilati(jinja2.BytecodeCache):
     from this cache), most of a small rebuild, so it is kept, verified.
     """
 
-    def __init__(self, cartella: Path) -> None:
-        self.cartella = Path(cartella)
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
 
     def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
-        return self.cartella / f"{bucket.key}.modello"
+        return self.folder / f"{bucket.key}.modello"
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        payload = leggi(self._file(bucket))
+        payload = read_entry(self._file(bucket))
         if payload is not None:
             bucket.bytecode_from_string(payload)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        scrivi(self._file(bucket), bucket.bytecode_to_string())
+        write_entry(self._file(bucket), bucket.bytecode_to_string())

@@ -82,7 +82,7 @@ def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _cmd_export(args: argparse.Namespace) -> int:
     from .diagnostics import ValidationFailed
-    from .opendata import export_files, scrivi
+    from .opendata import export_files, write_changed
     from .validate import load_project, print_report
 
     try:
@@ -93,10 +93,10 @@ def _cmd_export(args: argparse.Namespace) -> int:
     if args.out.exists() and not args.out.is_dir():
         print(f"errore: «{args.out}» è un file, ma deve essere una cartella: scegli un'altra destinazione con --out", file=sys.stderr)
         return 1
-    cambiati = scrivi(export_files(progetto), args.out)
-    for rel in cambiati:
+    changed = write_changed(export_files(progetto), args.out)
+    for rel in changed:
         print(f"scritto {args.out / rel}")
-    if not cambiati:
+    if not changed:
         print(f"nessun file cambiato in {args.out}")
     return 0
 
@@ -372,12 +372,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrotto (il sito pubblicato non è stato modificato)", file=sys.stderr)
         return 130
     except OSError as err:
-        print(f"errore: {messaggio_os(err)}", file=sys.stderr)
+        print(f"errore: {os_error_message(err)}", file=sys.stderr)
         return 1
     except Exception:
-        dove = registra_difetto(getattr(args, "root", None))
+        where = save_crash_report(getattr(args, "root", None))
         print(
-            f"errore interno: è un difetto del programma, non dei dati; dettagli scritti in {dove} "
+            f"errore interno: è un difetto del programma, non dei dati; dettagli scritti in {where} "
             "(allegalo alla segnalazione agli sviluppatori)",
             file=sys.stderr,
         )
@@ -401,29 +401,29 @@ _ERRNO = {
 }
 
 
-def messaggio_os(err: OSError) -> str:
+def os_error_message(err: OSError) -> str:
     """An operating-system error in Italian, naming the path (never a link's target)."""
     from .diagnostics import neutro
 
-    cosa = _ERRNO.get(err.errno or 0, err.strerror or "errore di sistema")
+    what = _ERRNO.get(err.errno or 0, err.strerror or "errore di sistema")
     if err.filename is None:
-        return cosa
-    return neutro(f"{cosa}: «{os.fsdecode(err.filename)}» (controlla permessi e spazio su disco, poi riprova)")
+        return what
+    return neutro(f"{what}: «{os.fsdecode(err.filename)}» (controlla permessi e spazio su disco, poi riprova)")
 
 
-def registra_difetto(root: Path | None) -> str:
+def save_crash_report(root: Path | None) -> str:
     """Write the traceback of the exception being handled; return where.
 
     Into ``.cache/errori/`` of the repository when it can, else the system's
     temporary folder: the details are for the developers, not the log.
     """
-    dettagli = traceback.format_exc()
-    for cartella in ([root / ".cache" / "errori"] if root is not None else []) + [Path(tempfile.gettempdir())]:
+    details = traceback.format_exc()
+    for folder in ([root / ".cache" / "errori"] if root is not None else []) + [Path(tempfile.gettempdir())]:
         try:
-            cartella.mkdir(parents=True, exist_ok=True)
-            fd, nome = tempfile.mkstemp(prefix="errore-", suffix=".txt", dir=cartella)
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, nome = tempfile.mkstemp(prefix="errore-", suffix=".txt", dir=folder)
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(dettagli)
+                fh.write(details)
             return nome
         except OSError:
             continue

@@ -47,12 +47,12 @@ from typing import Any
 from .model import Misura, Piano, Progetto, Rilevazione, Valore
 from .score import STATI, Anno, RisultatoAzione, valuta_progetto
 
-CARTELLA = "opendata"
+FOLDER = "opendata"
 FILE_JSON = "performance.json"
 FILE_SCHEMA = "performance.schema.json"
 FILE_DATAPACKAGE = "datapackage.json"
 
-LICENZA = {
+LICENSE = {
     "name": "CC-BY-4.0",
     "path": "https://creativecommons.org/licenses/by/4.0/",
     "title": "Creative Commons Attribution 4.0",
@@ -72,18 +72,18 @@ TIPI_RILEVAZIONE = ["monitoraggio", "consuntivo"]
 # --------------------------------------------------------------------------
 
 
-def _esatto(d: Decimal) -> Decimal:
+def _exact(d: Decimal) -> Decimal:
     """Same number, canonical form: integral without exponent, no trailing zeros."""
     if d == d.to_integral_value():
         return Decimal(int(d))
     return d.normalize()
 
 
-def _punti(d: Decimal | None) -> Decimal | None:
+def _points(d: Decimal | None) -> Decimal | None:
     """A score for publication: rounded half-even to DECIMALI_GRADO decimals."""
     if d is None:
         return None
-    return _esatto(d.quantize(_QUANTO, rounding=ROUND_HALF_EVEN))
+    return _exact(d.quantize(_QUANTO, rounding=ROUND_HALF_EVEN))
 
 
 def _valore(v: Valore | None) -> Decimal | str | bool | None:
@@ -92,11 +92,11 @@ def _valore(v: Valore | None) -> Decimal | str | bool | None:
         return v
     if isinstance(v, dt.date):
         return v.isoformat()
-    return _esatto(Decimal(v))
+    return _exact(Decimal(v))
 
 
-def _testo_numero(d: Decimal) -> str:
-    d = _esatto(d)
+def _number_text(d: Decimal) -> str:
+    d = _exact(d)
     return str(d) if d == d.to_integral_value() else format(d, "f")
 
 
@@ -105,7 +105,7 @@ def _testo_numero(d: Decimal) -> str:
 # --------------------------------------------------------------------------
 
 
-def _json(obj: Any, livello: int = 0) -> str:
+def _json(obj: Any, level: int = 0) -> str:
     """``json.dumps(obj, indent=2, ensure_ascii=False)``, but Decimal as an exact number."""
     if obj is None:
         return "null"
@@ -114,22 +114,22 @@ def _json(obj: Any, livello: int = 0) -> str:
     if obj is False:
         return "false"
     if isinstance(obj, Decimal):
-        return _testo_numero(obj)
+        return _number_text(obj)
     if isinstance(obj, int):
         return str(obj)
     if isinstance(obj, str):
         return json.dumps(obj, ensure_ascii=False)
-    rientro = "  " * (livello + 1)
-    chiusura = "  " * livello
+    rientro = "  " * (level + 1)
+    chiusura = "  " * level
     if isinstance(obj, Mapping):
         if not obj:
             return "{}"
-        voci = (f"{rientro}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, livello + 1)}" for k, v in obj.items())
+        voci = (f"{rientro}{json.dumps(str(k), ensure_ascii=False)}: {_json(v, level + 1)}" for k, v in obj.items())
         return "{\n" + ",\n".join(voci) + "\n" + chiusura + "}"
     if isinstance(obj, (list, tuple)):
         if not obj:
             return "[]"
-        return "[\n" + ",\n".join(f"{rientro}{_json(v, livello + 1)}" for v in obj) + "\n" + chiusura + "]"
+        return "[\n" + ",\n".join(f"{rientro}{_json(v, level + 1)}" for v in obj) + "\n" + chiusura + "]"
     raise TypeError(f"valore non esportabile in JSON: {type(obj).__name__}")
 
 
@@ -150,9 +150,9 @@ def _riga_rilevazione(e: RisultatoAzione, ril: Rilevazione) -> dict[str, Any]:
         "tipo": ril.tipo,
         "esempio": ril.esempio,
         "valore": _valore(misura.valore),
-        "numeratore": None if misura.numeratore is None else _esatto(misura.numeratore),
-        "denominatore": None if misura.denominatore is None else _esatto(misura.denominatore),
-        "grado": _punti(e.grado),
+        "numeratore": None if misura.numeratore is None else _exact(misura.numeratore),
+        "denominatore": None if misura.denominatore is None else _exact(misura.denominatore),
+        "grado": _points(e.grado),
         "nota": misura.nota,
         **_spiegazione(misura),
     }
@@ -174,7 +174,7 @@ def _azione(e: RisultatoAzione, anno: Anno) -> dict[str, Any]:
         "codice": a.codice,
         "titolo": a.titolo,
         "indicatore": a.indicatore,
-        "peso": _esatto(a.peso),
+        "peso": _exact(a.peso),
         "tipo": a.tipo,
         "verso": a.verso,
         "target": _valore(a.target),
@@ -184,7 +184,7 @@ def _azione(e: RisultatoAzione, anno: Anno) -> dict[str, Any]:
         "pira": a.pira,
         "responsabile": list(a.responsabile),
         "valore": None if e.misura is None else _valore(e.misura.valore),
-        "grado": _punti(e.grado),
+        "grado": _points(e.grado),
         "stato": e.stato,
         "nota": None if e.misura is None else e.misura.nota,
         **_spiegazione(e.misura),
@@ -218,12 +218,12 @@ def performance(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> d
         "esempio": False if ultima is None else ultima.esempio,
         "metodo": piano.metodo,
         "pubblicazione": dict(pubblicazione) if pubblicazione is not None else _pubblicazione_vuota(),
-        "grado": _punti(ris.grado),
-        "copertura": _punti(ris.copertura),
+        "grado": _points(ris.grado),
+        "copertura": _points(ris.copertura),
         "stato": ris.stato,
         "strutture": dict(piano.strutture),
         "prospettive": [
-            {"id": p.id, "nome": p.prospettiva.nome, "grado": _punti(p.grado), "copertura": _punti(p.copertura), "stato": p.stato}
+            {"id": p.id, "nome": p.prospettiva.nome, "grado": _points(p.grado), "copertura": _points(p.copertura), "stato": p.stato}
             for p in ris.prospettive
         ],
         "obiettivi_strategici": [
@@ -232,9 +232,9 @@ def performance(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> d
                 "titolo": s.obiettivo.titolo,
                 "indicatore": s.obiettivo.indicatore,
                 "prospettiva": s.obiettivo.prospettiva,
-                "target": None if s.target is None else _esatto(s.target),
-                "grado": _punti(s.grado),
-                "copertura": _punti(s.copertura),
+                "target": None if s.target is None else _exact(s.target),
+                "grado": _points(s.grado),
+                "copertura": _points(s.copertura),
                 "raggiunto": s.raggiunto,
                 "stato": s.stato,
                 "obiettivi_operativi": [
@@ -242,9 +242,9 @@ def performance(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> d
                         "codice": o.codice,
                         "titolo": o.obiettivo.titolo,
                         "indicatore": o.obiettivo.indicatore,
-                        "peso": _esatto(o.obiettivo.peso),
-                        "grado": _punti(o.grado),
-                        "copertura": _punti(o.copertura),
+                        "peso": _exact(o.obiettivo.peso),
+                        "grado": _points(o.grado),
+                        "copertura": _points(o.copertura),
                         "stato": o.stato,
                         "azioni": [_azione(e, anno) for e in o.azioni],
                     }
@@ -496,7 +496,7 @@ SCHEMA_JSON: dict[str, Any] = {
 # --------------------------------------------------------------------------
 
 
-def _campo(name: str, tipo: str, titolo: str, descrizione: str = "", **vincoli: Any) -> dict[str, Any]:
+def _field(name: str, tipo: str, titolo: str, descrizione: str = "", **vincoli: Any) -> dict[str, Any]:
     f: dict[str, Any] = {"name": name, "type": tipo, "title": titolo}
     if descrizione:
         f["description"] = descrizione
@@ -517,96 +517,96 @@ _DESCR_VALORE = (
     "true/false per «si_no»; vuoto se assente."
 )
 
-_ANNO = _campo("anno", "integer", "Anno del piano", required=True)
-_RIL = _campo("rilevazione", "date", "Data della rilevazione su cui è calcolato il grado")
-_STATO_CSV = _campo("stato", "string", "Esito in parole", "Regola pubblicata sul sito; vuoto dove il piano non dà un target.", enum=list(STATI))
+_ANNO = _field("anno", "integer", "Anno del piano", required=True)
+_RIL = _field("rilevazione", "date", "Data della rilevazione su cui è calcolato il grado")
+_STATO_CSV = _field("stato", "string", "Esito in parole", "Regola pubblicata sul sito; vuoto dove il piano non dà un target.", enum=list(STATI))
 
 #: Where a value comes from and why it falls short (the JSON's fonte, evidenza, scostamento).
 _CAMPI_SPIEGAZIONE = [
-    _campo("fonte", "string", "Fonte del dato"),
-    _campo("evidenza", "string", "Evidenza", "Documento che attesta il dato: indirizzo https o percorso nel sito."),
-    _campo("scostamento_causa", "string", "Causa dello scostamento", "esterna, interna o indicatore (indicatore o target non adeguati); vuoto se non indicata.", enum=["esterna", "interna", "indicatore"]),
-    _campo("scostamento_descrizione", "string", "Descrizione dello scostamento", "Perché il valore è sotto il target (D.Lgs. 150/2009, art. 10)."),
-    _campo("scostamento_azione_correttiva", "string", "Azione correttiva"),
+    _field("fonte", "string", "Fonte del dato"),
+    _field("evidenza", "string", "Evidenza", "Documento che attesta il dato: indirizzo https o percorso nel sito."),
+    _field("scostamento_causa", "string", "Causa dello scostamento", "esterna, interna o indicatore (indicatore o target non adeguati); vuoto se non indicata.", enum=["esterna", "interna", "indicatore"]),
+    _field("scostamento_descrizione", "string", "Descrizione dello scostamento", "Perché il valore è sotto il target (D.Lgs. 150/2009, art. 10)."),
+    _field("scostamento_azione_correttiva", "string", "Azione correttiva"),
 ]
 
-CAMPI: dict[str, list[dict[str, Any]]] = {
+FIELDS: dict[str, list[dict[str, Any]]] = {
     "prospettive": [
         _ANNO,
         _RIL,
-        _campo("id", "string", "Identificativo della prospettiva", required=True, unique=True),
-        _campo("nome", "string", "Nome della prospettiva", required=True),
-        _campo("grado", "number", "Grado di raggiungimento", "Media semplice degli obiettivi strategici valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
-        _campo("copertura", "number", "Copertura", "Media semplice della copertura degli obiettivi strategici (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
+        _field("id", "string", "Identificativo della prospettiva", required=True, unique=True),
+        _field("nome", "string", "Nome della prospettiva", required=True),
+        _field("grado", "number", "Grado di raggiungimento", "Media semplice degli obiettivi strategici valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
+        _field("copertura", "number", "Copertura", "Media semplice della copertura degli obiettivi strategici (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
         _STATO_CSV,
     ],
     "obiettivi_strategici": [
         _ANNO,
         _RIL,
-        _campo("prospettiva", "string", "Prospettiva", "id della prospettiva.", required=True),
-        _campo("codice", "string", "Codice dell'obiettivo strategico", required=True, unique=True),
-        _campo("titolo", "string", "Titolo", required=True),
-        _campo("indicatore", "string", "Indicatore"),
-        _campo("target", "number", "Target dell'anno", "Punti percentuali; vuoto se non indicato.", **_PUNTI_CSV),
-        _campo("grado", "number", "Grado di raggiungimento", "Media pesata degli obiettivi operativi valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
-        _campo("copertura", "number", "Copertura", "Quota del peso misurata fino alle azioni: Σ peso·copertura / Σ peso su tutti gli obiettivi operativi (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
-        _campo("raggiunto", "boolean", "Target raggiunto", "grado ≥ target sui valori esatti; vuoto senza grado o senza target."),
+        _field("prospettiva", "string", "Prospettiva", "id della prospettiva.", required=True),
+        _field("codice", "string", "Codice dell'obiettivo strategico", required=True, unique=True),
+        _field("titolo", "string", "Titolo", required=True),
+        _field("indicatore", "string", "Indicatore"),
+        _field("target", "number", "Target dell'anno", "Punti percentuali; vuoto se non indicato.", **_PUNTI_CSV),
+        _field("grado", "number", "Grado di raggiungimento", "Media pesata degli obiettivi operativi valutati. " + _DESCR_GRADO, **_PUNTI_CSV),
+        _field("copertura", "number", "Copertura", "Quota del peso misurata fino alle azioni: Σ peso·copertura / Σ peso su tutti gli obiettivi operativi (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
+        _field("raggiunto", "boolean", "Target raggiunto", "grado ≥ target sui valori esatti; vuoto senza grado o senza target."),
         _STATO_CSV,
     ],
     "obiettivi_operativi": [
         _ANNO,
         _RIL,
-        _campo("obiettivo_strategico", "string", "Obiettivo strategico", "Codice dell'obiettivo strategico.", required=True),
-        _campo("codice", "string", "Codice dell'obiettivo operativo", required=True, unique=True),
-        _campo("titolo", "string", "Titolo", required=True),
-        _campo("indicatore", "string", "Indicatore"),
-        _campo("peso", "number", "Peso nell'obiettivo strategico", "Punti percentuali.", required=True, **_PUNTI_CSV),
-        _campo("grado", "number", "Grado di raggiungimento", "Media pesata delle azioni valutate. " + _DESCR_GRADO, **_PUNTI_CSV),
-        _campo("copertura", "number", "Copertura", "Quota del peso delle azioni che ha un grado (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
+        _field("obiettivo_strategico", "string", "Obiettivo strategico", "Codice dell'obiettivo strategico.", required=True),
+        _field("codice", "string", "Codice dell'obiettivo operativo", required=True, unique=True),
+        _field("titolo", "string", "Titolo", required=True),
+        _field("indicatore", "string", "Indicatore"),
+        _field("peso", "number", "Peso nell'obiettivo strategico", "Punti percentuali.", required=True, **_PUNTI_CSV),
+        _field("grado", "number", "Grado di raggiungimento", "Media pesata delle azioni valutate. " + _DESCR_GRADO, **_PUNTI_CSV),
+        _field("copertura", "number", "Copertura", "Quota del peso delle azioni che ha un grado (punti percentuali, 2 decimali).", required=True, **_PUNTI_CSV),
         _STATO_CSV,
     ],
     "azioni": [
         _ANNO,
         _RIL,
-        _campo("prospettiva", "string", "Prospettiva", "id della prospettiva.", required=True),
-        _campo("obiettivo_strategico", "string", "Obiettivo strategico", "Codice.", required=True),
-        _campo("obiettivo_operativo", "string", "Obiettivo operativo", "Codice.", required=True),
-        _campo("codice", "string", "Codice dell'azione", required=True, unique=True),
-        _campo("titolo", "string", "Titolo", required=True),
-        _campo("indicatore", "string", "Indicatore (KPI)"),
-        _campo("peso", "number", "Peso nell'obiettivo operativo", "Punti percentuali.", required=True, **_PUNTI_CSV),
-        _campo("tipo", "string", "Tipo di indicatore", required=True, enum=TIPI),
-        _campo("verso", "string", "Verso", "crescente: più alto è meglio; decrescente: più basso (o prima) è meglio.", required=True, enum=VERSI),
-        _campo("target", "any", "Target", _DESCR_VALORE),
-        _campo("soglia_80", "any", "Soglia 80%", "Valore che vale 80. " + _DESCR_VALORE),
-        _campo("soglia_60", "any", "Soglia 60%", "Valore che vale 60. " + _DESCR_VALORE),
-        _campo("unita", "string", "Unità di misura"),
-        _campo("pira", "boolean", "Indicatore PIRA", required=True),
-        _campo("responsabile", "string", "Strutture responsabili", "Identificativi separati da «; »; vuoto se non indicato."),
-        _campo("responsabile_nome", "string", "Strutture responsabili (nomi)", "Nomi separati da «; »."),
-        _campo("valore", "any", "Valore nell'ultima rilevazione", "Come valutato (rapporto: la percentuale; qualitativo: l'esito). " + _DESCR_VALORE),
-        _campo("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
+        _field("prospettiva", "string", "Prospettiva", "id della prospettiva.", required=True),
+        _field("obiettivo_strategico", "string", "Obiettivo strategico", "Codice.", required=True),
+        _field("obiettivo_operativo", "string", "Obiettivo operativo", "Codice.", required=True),
+        _field("codice", "string", "Codice dell'azione", required=True, unique=True),
+        _field("titolo", "string", "Titolo", required=True),
+        _field("indicatore", "string", "Indicatore (KPI)"),
+        _field("peso", "number", "Peso nell'obiettivo operativo", "Punti percentuali.", required=True, **_PUNTI_CSV),
+        _field("tipo", "string", "Tipo di indicatore", required=True, enum=TIPI),
+        _field("verso", "string", "Verso", "crescente: più alto è meglio; decrescente: più basso (o prima) è meglio.", required=True, enum=VERSI),
+        _field("target", "any", "Target", _DESCR_VALORE),
+        _field("soglia_80", "any", "Soglia 80%", "Valore che vale 80. " + _DESCR_VALORE),
+        _field("soglia_60", "any", "Soglia 60%", "Valore che vale 60. " + _DESCR_VALORE),
+        _field("unita", "string", "Unità di misura"),
+        _field("pira", "boolean", "Indicatore PIRA", required=True),
+        _field("responsabile", "string", "Strutture responsabili", "Identificativi separati da «; »; vuoto se non indicato."),
+        _field("responsabile_nome", "string", "Strutture responsabili (nomi)", "Nomi separati da «; »."),
+        _field("valore", "any", "Valore nell'ultima rilevazione", "Come valutato (rapporto: la percentuale; qualitativo: l'esito). " + _DESCR_VALORE),
+        _field("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
         _STATO_CSV,
-        _campo("nota", "string", "Nota del valore"),
+        _field("nota", "string", "Nota del valore"),
         *_CAMPI_SPIEGAZIONE,
     ],
     "rilevazioni": [
         _ANNO,
-        _campo("azione", "string", "Codice dell'azione", required=True),
-        _campo("data", "date", "Data della rilevazione", required=True),
-        _campo("tipo", "string", "Tipo di rilevazione", required=True, enum=TIPI_RILEVAZIONE),
-        _campo("esempio", "boolean", "Dati di esempio", "true se la rilevazione contiene dati illustrativi.", required=True),
-        _campo("valore", "any", "Valore", "Come valutato; vuoto per una scadenza non ancora rispettata. " + _DESCR_VALORE),
-        _campo("numeratore", "number", "Numeratore", "Per un valore dato come rapporto."),
-        _campo("denominatore", "number", "Denominatore", "Per un valore dato come rapporto."),
-        _campo("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
-        _campo("nota", "string", "Nota"),
+        _field("azione", "string", "Codice dell'azione", required=True),
+        _field("data", "date", "Data della rilevazione", required=True),
+        _field("tipo", "string", "Tipo di rilevazione", required=True, enum=TIPI_RILEVAZIONE),
+        _field("esempio", "boolean", "Dati di esempio", "true se la rilevazione contiene dati illustrativi.", required=True),
+        _field("valore", "any", "Valore", "Come valutato; vuoto per una scadenza non ancora rispettata. " + _DESCR_VALORE),
+        _field("numeratore", "number", "Numeratore", "Per un valore dato come rapporto."),
+        _field("denominatore", "number", "Denominatore", "Per un valore dato come rapporto."),
+        _field("grado", "number", "Grado di raggiungimento", _DESCR_GRADO, **_PUNTI_CSV),
+        _field("nota", "string", "Nota"),
         *_CAMPI_SPIEGAZIONE,
     ],
 }
 
 #: CSV resources in publication order: name -> (title, description, primary key, foreign keys).
-RISORSE_CSV: dict[str, tuple[str, str, list[str], list[dict[str, Any]]]] = {
+CSV_RESOURCES: dict[str, tuple[str, str, list[str], list[dict[str, Any]]]] = {
     "prospettive": ("Prospettive", "Grado di ogni prospettiva nell'ultima rilevazione.", ["id"], []),
     "obiettivi_strategici": (
         "Obiettivi strategici",
@@ -635,7 +635,7 @@ RISORSE_CSV: dict[str, tuple[str, str, list[str], list[dict[str, Any]]]] = {
 }
 
 
-def _cella(v: Any) -> str:
+def _csv_cell(v: Any) -> str:
     if v is None:
         return ""
     if v is True:
@@ -643,15 +643,15 @@ def _cella(v: Any) -> str:
     if v is False:
         return "false"
     if isinstance(v, Decimal):
-        return _testo_numero(v)
-    return testo_csv(str(v))
+        return _number_text(v)
+    return csv_text(str(v))
 
 
 #: What makes a spreadsheet read a cell as a formula (OWASP "CSV injection").
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
-def testo_csv(text: str) -> str:
+def csv_text(text: str) -> str:
     """A text cell that no spreadsheet runs as a formula: one starting with
     ``= + - @``, TAB or CR gets a leading apostrophe (``'=1+1``), which
     spreadsheets show as text. Numbers are never text cells, so ``-5`` is
@@ -659,18 +659,18 @@ def testo_csv(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def _righe(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+def _csv_rows(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
     """CSV rows per resource, read off the JSON tree (so both say the same)."""
     base = {"anno": doc["anno"], "rilevazione": doc["rilevazione"]}
-    righe: dict[str, list[dict[str, Any]]] = {k: [] for k in RISORSE_CSV}
+    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in CSV_RESOURCES}
     for p in doc["prospettive"]:
-        righe["prospettive"].append({**base, **p})
+        rows["prospettive"].append({**base, **p})
     for s in doc["obiettivi_strategici"]:
-        righe["obiettivi_strategici"].append({**base, **s})
+        rows["obiettivi_strategici"].append({**base, **s})
         for o in s["obiettivi_operativi"]:
-            righe["obiettivi_operativi"].append({**base, "obiettivo_strategico": s["codice"], **o})
+            rows["obiettivi_operativi"].append({**base, "obiettivo_strategico": s["codice"], **o})
             for a in o["azioni"]:
-                righe["azioni"].append(
+                rows["azioni"].append(
                     {
                         **base,
                         "prospettiva": s["prospettiva"],
@@ -681,31 +681,31 @@ def _righe(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, li
                         "responsabile_nome": "; ".join(strutture.get(r, r) for r in a["responsabile"]),
                     }
                 )
-                righe["azioni"][-1].update(_piatto(a["scostamento"]))
+                rows["azioni"][-1].update(_flat_scostamento(a["scostamento"]))
                 for r in a["rilevazioni"]:
-                    righe["rilevazioni"].append({"anno": doc["anno"], "azione": a["codice"], **r, **_piatto(r["scostamento"])})
-    return righe
+                    rows["rilevazioni"].append({"anno": doc["anno"], "azione": a["codice"], **r, **_flat_scostamento(r["scostamento"])})
+    return rows
 
 
-def _piatto(scostamento: Mapping[str, Any] | None) -> dict[str, Any]:
+def _flat_scostamento(scostamento: Mapping[str, Any] | None) -> dict[str, Any]:
     """The JSON's nested scostamento as three CSV columns."""
     sc = scostamento or {}
     return {f"scostamento_{k}": sc.get(k) for k in ("causa", "descrizione", "azione_correttiva")}
 
 
-def _csv_bytes(campi: list[dict[str, Any]], righe: Iterable[Mapping[str, Any]]) -> bytes:
+def _csv_bytes(campi: list[dict[str, Any]], rows: Iterable[Mapping[str, Any]]) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    nomi = [c["name"] for c in campi]
-    w.writerow(nomi)
-    for r in righe:
-        w.writerow([_cella(r.get(n)) for n in nomi])
+    names = [c["name"] for c in campi]
+    w.writerow(names)
+    for r in rows:
+        w.writerow([_csv_cell(r.get(n)) for n in names])
     return buf.getvalue().encode("utf-8")
 
 
 def csv_files(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, bytes]:
-    righe = _righe(doc, strutture)
-    return {f"{nome}.csv": _csv_bytes(CAMPI[nome], righe[nome]) for nome in RISORSE_CSV}
+    rows = _csv_rows(doc, strutture)
+    return {f"{nome}.csv": _csv_bytes(FIELDS[nome], rows[nome]) for nome in CSV_RESOURCES}
 
 
 # --------------------------------------------------------------------------
@@ -739,8 +739,8 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
             "encoding": "utf-8",
         },
     ]
-    for nome, (titolo, descrizione, chiave, esterne) in RISORSE_CSV.items():
-        schema: dict[str, Any] = {"fields": CAMPI[nome], "missingValues": [""], "primaryKey": chiave}
+    for nome, (titolo, descrizione, chiave, esterne) in CSV_RESOURCES.items():
+        schema: dict[str, Any] = {"fields": FIELDS[nome], "missingValues": [""], "primaryKey": chiave}
         if esterne:
             schema["foreignKeys"] = [dict(fk) for fk in esterne]
         risorse.append(
@@ -769,7 +769,7 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
             f"(metà al pari); date AAAA-MM-GG; CSV in UTF-8, RFC 4180.{esempio}"
         ),
         "keywords": ["performance", "piano della performance", "relazione sulla performance", "PIAO", "trasparenza"],
-        "licenses": [dict(LICENZA)],
+        "licenses": [dict(LICENSE)],
         "resources": risorse,
     }
 
@@ -779,7 +779,7 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 
 
-def files_anno(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+def year_files(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> dict[str, bytes]:
     """The open-data files of one scored plan year, by file name."""
     piano = anno.piano
     doc = performance(anno, pubblicazione)
@@ -798,19 +798,19 @@ def export_files(progetto: Progetto, anni: Mapping[int, Anno] | None = None) -> 
     anni = anni if anni is not None else valuta_progetto(progetto)
     out: dict[str, bytes] = {}
     for anno in sorted(progetto.piani):
-        for nome, data in files_anno(anni[anno]).items():
-            out[f"{CARTELLA}/{anno}/{nome}"] = data
+        for nome, data in year_files(anni[anno]).items():
+            out[f"{FOLDER}/{anno}/{nome}"] = data
     return dict(sorted(out.items()))
 
 
-def _percorso_sicuro(rel: str) -> PurePosixPath:
+def _safe_path(rel: str) -> PurePosixPath:
     p = PurePosixPath(rel)
     if p.is_absolute() or ".." in p.parts or not p.parts:
         raise ValueError(f"percorso non valido per l'esportazione: {rel!r}")
     return p
 
 
-def scrivi(files: Mapping[str, bytes], out: Path) -> list[str]:
+def write_changed(files: Mapping[str, bytes], out: Path) -> list[str]:
     """Write ``files`` under ``out``; return the paths whose content changed.
 
     Unchanged files are not touched (their mtime stays, so rsync and caches
@@ -821,27 +821,27 @@ def scrivi(files: Mapping[str, bytes], out: Path) -> list[str]:
     longer produced are left alone.
     """
     out.mkdir(parents=True, exist_ok=True)
-    cambiati = []
+    changed = []
     for rel, data in sorted(files.items()):
-        dest = out / _percorso_sicuro(rel)
+        dest = out / _safe_path(rel)
         try:
             if dest.read_bytes() == data:
                 continue
         except OSError:
             pass
-        cambiati.append(rel)
-    if not cambiati:
+        changed.append(rel)
+    if not changed:
         return []
     tmp = Path(tempfile.mkdtemp(prefix=".export-", dir=out))
     try:
-        for rel in cambiati:
-            t = tmp / _percorso_sicuro(rel)
+        for rel in changed:
+            t = tmp / _safe_path(rel)
             t.parent.mkdir(parents=True, exist_ok=True)
             t.write_bytes(files[rel])
-        for rel in cambiati:
-            dest = out / _percorso_sicuro(rel)
+        for rel in changed:
+            dest = out / _safe_path(rel)
             dest.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp / _percorso_sicuro(rel), dest)
+            os.replace(tmp / _safe_path(rel), dest)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return cambiati
+    return changed

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 from . import cache
 from .diagnostics import Pos
-from .source import leggi_byte
+from .source import read_regular_file
 
 #: Folders whose YAML files are blamed (see the data contract).
 CARTELLE = ("plan", "measurements")
@@ -202,18 +202,18 @@ def _blame(root: Path, rel: str, storie: Mapping[str, str] | None, cache_dir: Pa
     cached = None
     if cache_dir is not None and storie is not None and rel in storie:
         try:
-            contenuto = leggi_byte(root / rel)  # never through a link (validation refuses those)
+            contenuto = read_regular_file(root / rel)  # never through a link (validation refuses those)
         except OSError:
             return None
         chiave = hashlib.sha256(f"{rel}\0{storie[rel]}\0".encode() + contenuto).hexdigest()
         cached = Path(cache_dir) / f"{chiave}.blame"
         # verified by digest: a damaged entry is a miss, never lost provenance lines
-        payload = cache.leggi(cached)
+        payload = cache.read_entry(cached)
         if payload is not None:
             return subprocess.CompletedProcess([], 0, payload, b"")
     proc = _git(root, "blame", "--porcelain", "-w", "--", rel)
     if cached is not None and proc is not None and proc.returncode == 0:
-        cache.scrivi(cached, proc.stdout)
+        cache.write_entry(cached, proc.stdout)
     return proc
 
 

@@ -125,7 +125,7 @@ def _yaml() -> YAML:
 _PARSER = _yaml()
 
 
-def leggi_byte(path: Path) -> bytes:
+def read_regular_file(path: Path) -> bytes:
     """The bytes of the regular file at ``path``, never through a symbolic link.
 
     ``O_NOFOLLOW`` refuses a link even if it appeared after the folder was
@@ -145,7 +145,7 @@ def leggi_byte(path: Path) -> bytes:
 def read_text(path: Path, display: str) -> str:
     """Read UTF-8 text, turning encoding problems into positioned diagnostics."""
     try:
-        raw = leggi_byte(path)
+        raw = read_regular_file(path)
     except OSError:
         raise SourceError(
             [Diagnostic(Pos(display, 1, 1), "il file non si può leggere (è un collegamento simbolico, non è un file normale, o mancano i permessi)", "sostituiscilo con un normale file .yml del repository")]
@@ -173,10 +173,10 @@ def read_text(path: Path, display: str) -> str:
 
 #: The extension of data files (``.yaml`` is read too); any other case of it
 #: (``.YML``) is an error rather than a file silently left out.
-ESTENSIONI = (".yml", ".yaml")
+EXTENSIONS = (".yml", ".yaml")
 
 
-def file_dati(root: Path, cartella: str) -> tuple[list[Path], list[Diagnostic]]:
+def data_files(root: Path, folder: str) -> tuple[list[Path], list[Diagnostic]]:
     """The data files of ``root/cartella`` and what is wrong with the folder.
 
     Only regular ``.yml`` files inside the repository are read: a symbolic
@@ -187,28 +187,28 @@ def file_dati(root: Path, cartella: str) -> tuple[list[Path], list[Diagnostic]]:
     and sub-folders warnings. Dot-files (``.gitkeep``) are skipped, as git
     and MkDocs do.
     """
-    base = root / cartella
+    base = root / folder
     if base.is_symlink():
-        return [], [_collegamento(cartella)]
+        return [], [_symlink_refused(folder)]
     if not base.exists():
         return [], []
     if not base.is_dir():
         return [], [
-            Diagnostic(Pos(cartella, 1, 1), f"«{cartella}» è un file, ma deve essere una cartella", f"sposta il file altrove e crea la cartella `{cartella}/` con i file .yml")
+            Diagnostic(Pos(folder, 1, 1), f"«{folder}» è un file, ma deve essere una cartella", f"sposta il file altrove e crea la cartella `{folder}/` con i file .yml")
         ]
     files: list[Path] = []
     diags: list[Diagnostic] = []
     for path in sorted(base.iterdir()):
-        rel = f"{cartella}/{path.name}"
+        rel = f"{folder}/{path.name}"
         if path.name.startswith("."):
             continue
         if path.is_symlink():
-            diags.append(_collegamento(rel))
+            diags.append(_symlink_refused(rel))
         elif path.is_dir():
-            diags.append(Diagnostic(Pos(rel, 1, 1), f"la cartella «{rel}» non viene letta", f"i file vanno direttamente in `{cartella}/`: sposta i file .yml fuori dalla sottocartella", "avviso"))
-        elif path.suffix.lower() in ESTENSIONI and path.suffix not in ESTENSIONI:
-            diags.append(Diagnostic(Pos(rel, 1, 1), f"estensione «{path.suffix}» in maiuscolo: il file non verrebbe letto", f"rinomina il file in `{cartella}/{path.stem}.yml`"))
-        elif path.suffix not in ESTENSIONI:
+            diags.append(Diagnostic(Pos(rel, 1, 1), f"la cartella «{rel}» non viene letta", f"i file vanno direttamente in `{folder}/`: sposta i file .yml fuori dalla sottocartella", "avviso"))
+        elif path.suffix.lower() in EXTENSIONS and path.suffix not in EXTENSIONS:
+            diags.append(Diagnostic(Pos(rel, 1, 1), f"estensione «{path.suffix}» in maiuscolo: il file non verrebbe letto", f"rinomina il file in `{folder}/{path.stem}.yml`"))
+        elif path.suffix not in EXTENSIONS:
             diags.append(Diagnostic(Pos(rel, 1, 1), f"il file «{rel}» non è un file .yml e non viene letto", "se contiene dati, salvalo come .yml; altrimenti spostalo fuori dalla cartella", "avviso"))
         elif not path.is_file():
             diags.append(Diagnostic(Pos(rel, 1, 1), f"«{rel}» non è un file normale", "sostituiscilo con un normale file .yml"))
@@ -217,7 +217,7 @@ def file_dati(root: Path, cartella: str) -> tuple[list[Path], list[Diagnostic]]:
     return files, diags
 
 
-def _collegamento(rel: str) -> Diagnostic:
+def _symlink_refused(rel: str) -> Diagnostic:
     return Diagnostic(
         Pos(rel, 1, 1),
         f"«{rel}» è un collegamento simbolico: si leggono solo file e cartelle del repository",
@@ -225,18 +225,18 @@ def _collegamento(rel: str) -> Diagnostic:
     )
 
 
-def collegamenti(root: Path, cartella: str) -> list[Diagnostic]:
+def symlinks_under(root: Path, folder: str) -> list[Diagnostic]:
     """Every symbolic link under ``root/cartella`` (folders like ``docs/`` whose
     files are copied into the site), without following any."""
-    base = root / cartella
+    base = root / folder
     if base.is_symlink():
-        return [_collegamento(cartella)]
+        return [_symlink_refused(folder)]
     out: list[Diagnostic] = []
     for dirpath, dirnames, filenames in os.walk(base):
         for name in sorted(dirnames + filenames):
             path = os.path.join(dirpath, name)
             if os.path.islink(path):
-                out.append(_collegamento(Path(path).relative_to(root).as_posix()))
+                out.append(_symlink_refused(Path(path).relative_to(root).as_posix()))
     return out
 
 
@@ -254,7 +254,7 @@ def parse(text: str, display: str) -> Document:
                 )
             ]
         )
-    controlli = _caratteri(text, display, _CONTROL, _errore_controllo)
+    controlli = _caratteri(text, display, _CONTROL, _control_char_error)
     if controlli:
         raise SourceError(controlli)
     try:
@@ -286,7 +286,7 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff
 #: Bidirectional controls: legal, but they make a text read differently from
 #: what it holds ("Trojan Source"); a warning, so a reviewer looks.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-_NOMI_CONTROLLO = {
+_CONTROL_NAMES = {
     0x00: "carattere nullo",
     0x08: "backspace",
     0x0B: "tabulazione verticale",
@@ -298,15 +298,15 @@ _NOMI_CONTROLLO = {
 _MAX_PER_FILE = 20
 
 
-def _nome_carattere(ch: str) -> str:
-    nome = _NOMI_CONTROLLO.get(ord(ch))
+def _char_name(ch: str) -> str:
+    nome = _CONTROL_NAMES.get(ord(ch))
     return f"U+{ord(ch):04X}" + (f" ({nome})" if nome else "")
 
 
-def _errore_controllo(pos: Pos, ch: str) -> Diagnostic:
+def _control_char_error(pos: Pos, ch: str) -> Diagnostic:
     return Diagnostic(
         pos,
-        f"carattere di controllo invisibile {_nome_carattere(ch)}",
+        f"carattere di controllo invisibile {_char_name(ch)}",
         "capita incollando testo da un PDF o da un programma di videoscrittura: cancella il carattere "
         "(riscrivi a mano il testo intorno alla colonna indicata)",
     )
@@ -315,7 +315,7 @@ def _errore_controllo(pos: Pos, ch: str) -> Diagnostic:
 def _avviso_bidi(pos: Pos, ch: str) -> Diagnostic:
     return Diagnostic(
         pos,
-        f"carattere invisibile di direzione del testo {_nome_carattere(ch)}: il testo può apparire diverso da ciò che contiene",
+        f"carattere invisibile di direzione del testo {_char_name(ch)}: il testo può apparire diverso da ciò che contiene",
         "cancella il carattere, a meno che il testo non contenga davvero parti da destra a sinistra (arabo, ebraico)",
         "avviso",
     )
@@ -659,7 +659,7 @@ class _Builder:
         assert isinstance(node, ScalarNode)  # the composer makes only these three kinds
         return self._scalar(node, loc)
 
-    def _fuori_limiti(self, node: ScalarNode, text: str, value: Decimal) -> str:
+    def _out_of_range(self, node: ScalarNode, text: str, value: Decimal) -> str:
         """Report a number beyond :mod:`generator.limiti`; its text stands in for it."""
         message, hint = problema_numero(value) or ("numero fuori dai limiti", "")
         self.errors.append(Diagnostic(self._pos(node), f"{message}, trovato «{cita(text)}»", hint))
@@ -733,7 +733,7 @@ class _Builder:
             if _INT_RE.fullmatch(text):
                 # the length first: int() of more than 4,300 digits raises
                 if len(clean.lstrip("+-")) > CIFRE_INTERE:
-                    return self._fuori_limiti(node, text, Decimal(clean))
+                    return self._out_of_range(node, text, Decimal(clean))
                 return int(clean)
             return text  # 0o17, 0x1F: keep the text, the checks reject it as "not a number"
         if tag == _TAG + "float":
@@ -744,7 +744,7 @@ class _Builder:
                 return text
             if not value.is_finite():
                 return text
-            return self._fuori_limiti(node, text, value) if problema_numero(value) else value
+            return self._out_of_range(node, text, value) if problema_numero(value) else value
         if tag == _TAG + "timestamp":
             if _DATE_RE.fullmatch(text):
                 try:

@@ -49,7 +49,7 @@ from .model import (
 )
 from .premi import CARTELLA as CARTELLA_PREMI, Categoria, Premi, avvisi_riservatezza
 from .presentation import percentuale_esatta
-from .source import Document, Loc, SourceError, collegamenti, file_dati, leggi_byte, load
+from .source import Document, Loc, SourceError, data_files, load, read_regular_file, symlinks_under
 
 MESI = ["gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre", "novembre", "dicembre"]
 HUNDRED = Decimal(100)
@@ -99,7 +99,7 @@ def line_reader(root: Path) -> Callable[[str, int], str | None]:
         if file not in cache:
             try:
                 # never through a link, never a FIFO: what is quoted comes from the repository
-                cache[file] = leggi_byte(root / file).decode("utf-8-sig", "replace").splitlines()
+                cache[file] = read_regular_file(root / file).decode("utf-8-sig", "replace").splitlines()
             except OSError:
                 cache[file] = []
         lines = cache[file]
@@ -443,7 +443,7 @@ class _Checker:
     # -- files ---------------------------------------------------------------
 
     def _files(self, folder: str) -> list[Path]:
-        files, diags = file_dati(self.root, folder)
+        files, diags = data_files(self.root, folder)
         for d in diags:
             self.add(d)
         return files
@@ -451,7 +451,7 @@ class _Checker:
     def _collegamenti(self) -> None:
         """Folders copied into the site (hand-written pages, theme overrides) hold no symbolic link."""
         for folder in CARTELLE_PUBBLICATE:
-            for d in collegamenti(self.root, folder):
+            for d in symlinks_under(self.root, folder):
                 self.add(d)
 
     def _parse(self, path: Path, model: type[BaseModel]) -> tuple[Document, Any] | None:

@@ -29,13 +29,13 @@ import pytest
 from generator.cli import main
 from generator.model import Misura, Progetto, Rilevazione
 from generator.opendata import (
-    CAMPI,
+    FIELDS,
     FILE_DATAPACKAGE,
     FILE_JSON,
     FILE_SCHEMA,
     SCHEMA_JSON,
     export_files,
-    scrivi,
+    write_changed,
 )
 
 ROOT = Path(__file__).parents[1]
@@ -421,7 +421,7 @@ def test_independent_recomputation_agrees_on_random_measurements(seme):
 
 
 def _scritti(tmp_path: Path, progetto: Progetto) -> Path:
-    scrivi(export_files(progetto), tmp_path)
+    write_changed(export_files(progetto), tmp_path)
     return tmp_path / DIR
 
 
@@ -439,7 +439,7 @@ def test_every_csv_file_has_a_resource():
     pkg = json.loads(files[f"{DIR}/{FILE_DATAPACKAGE}"])
     csv_files = {p.rsplit("/", 1)[1] for p in files if p.endswith(".csv")}
     assert csv_files == {r["path"] for r in pkg["resources"] if r["path"].endswith(".csv")}
-    assert csv_files == {f"{n}.csv" for n in CAMPI}
+    assert csv_files == {f"{n}.csv" for n in FIELDS}
 
 
 @pytest.mark.parametrize("quale", ["fattorie", "spedito"])
@@ -480,9 +480,9 @@ def test_csv_is_rfc4180_with_crlf_and_quotes_doubled():
     testo = data.decode("utf-8")
     assert testo.endswith("\r\n") and "\n" not in testo.replace("\r\n", "")
     assert '"giudizio ""parziale"", da rivedere"' in testo
-    righe = list(csv.reader(io.StringIO(testo, newline="")))
-    nota = righe[0].index("nota")
-    assert [r[nota] for r in righe if r[1] == "2.1.3" and r[2] == "2021-06-30"] == ['giudizio "parziale", da rivedere']
+    rows = list(csv.reader(io.StringIO(testo, newline="")))
+    nota = rows[0].index("nota")
+    assert [r[nota] for r in rows if r[1] == "2.1.3" and r[2] == "2021-06-30"] == ['giudizio "parziale", da rivedere']
 
 
 def test_csv_uses_the_decimal_point():
@@ -493,8 +493,8 @@ def test_csv_uses_the_decimal_point():
 def test_csv_rows_match_the_json():
     files = export_files(progetto_fattorie())
     doc = json.loads(files[f"{DIR}/{FILE_JSON}"], parse_float=Decimal)
-    righe = list(csv.DictReader(io.StringIO(files[f"{DIR}/obiettivi_strategici.csv"].decode(), newline="")))
-    assert [(r["codice"], r["grado"], r["raggiunto"]) for r in righe] == [
+    rows = list(csv.DictReader(io.StringIO(files[f"{DIR}/obiettivi_strategici.csv"].decode(), newline="")))
+    assert [(r["codice"], r["grado"], r["raggiunto"]) for r in rows] == [
         (s["codice"], "" if s["grado"] is None else str(s["grado"]),
          {True: "true", False: "false", None: ""}[s["raggiunto"]])
         for s in doc["obiettivi_strategici"]
@@ -550,24 +550,24 @@ def test_export_files_are_under_opendata_by_year():
 
 def test_writing_again_leaves_unchanged_files_untouched(tmp_path):
     files = export_files(progetto_fattorie())
-    scrivi(files, tmp_path)
+    write_changed(files, tmp_path)
     prima = {p: (tmp_path / p).stat().st_ino for p in files}
     modificati = dict(files)
     modificati[f"{DIR}/azioni.csv"] = b"cambiato\r\n"
-    assert scrivi(modificati, tmp_path) == [f"{DIR}/azioni.csv"]
+    assert write_changed(modificati, tmp_path) == [f"{DIR}/azioni.csv"]
     dopo = {p: (tmp_path / p).stat().st_ino for p in files}
     assert {p for p in files if prima[p] != dopo[p]} == {f"{DIR}/azioni.csv"}
     assert (tmp_path / DIR / "azioni.csv").read_bytes() == b"cambiato\r\n"
 
 
 def test_writing_leaves_no_temporary_directory(tmp_path):
-    scrivi(export_files(progetto_fattorie()), tmp_path)
+    write_changed(export_files(progetto_fattorie()), tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["opendata"]
 
 
 def test_writing_refuses_a_path_outside_the_output(tmp_path):
     with pytest.raises(ValueError):
-        scrivi({"../fuori.txt": b"x"}, tmp_path / "out")
+        write_changed({"../fuori.txt": b"x"}, tmp_path / "out")
 
 
 # --------------------------------------------------------------------------

@@ -305,7 +305,7 @@ def test_two_builds_give_identical_pdfs(siti):
 
 @pytest.mark.parametrize("rel", DOCUMENTI)
 def test_pdf_is_under_15_mb(sito, rel):
-    assert _pdf(sito, rel).stat().st_size < P.LIMITE_BYTE
+    assert _pdf(sito, rel).stat().st_size < P.MAX_BYTES
 
 
 def test_hostile_text_is_printed_as_text_on_the_cover(tmp_path):
@@ -322,8 +322,8 @@ def test_hostile_text_is_printed_as_text_on_the_cover(tmp_path):
 # --------------------------------------------------------------------------
 
 
-def _documento(pagine: tuple[str, ...] = ("piano/2021/index.md",)) -> P.Documento:
-    return P.Documento("piano/2021/x.pdf", "Piano della Performance", "Ente", 2021, pagine)
+def _documento(pagine: tuple[str, ...] = ("piano/2021/index.md",)) -> P.PdfDocument:
+    return P.PdfDocument("piano/2021/x.pdf", "Piano della Performance", "Ente", 2021, pagine)
 
 
 def test_markdown_extensions_are_those_of_mkdocs_yml():
@@ -331,7 +331,7 @@ def test_markdown_extensions_are_those_of_mkdocs_yml():
 
     conf = YAML(typ="safe", pure=True).load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
     nomi = [e if isinstance(e, str) else next(iter(e)) for e in conf["markdown_extensions"]]
-    assert tuple(nomi) == P.ESTENSIONI
+    assert tuple(nomi) == P.MARKDOWN_EXTENSIONS
 
 
 def test_links_between_pages_of_the_document_stay_inside_it():
@@ -339,7 +339,7 @@ def test_links_between_pages_of_the_document_stay_inside_it():
         "piano/2021/index.md": "# Piano\n\n[vai a 1](obiettivi/1/index.md#risultati) e [sito](../../dati-aperti.md)\n",
         "piano/2021/obiettivi/1/index.md": "# Uno\n\n## Risultati\n",
     }
-    html, _ = P.html_documento(_documento(tuple(pagine)), pagine)
+    html, _ = P.document_html(_documento(tuple(pagine)), pagine)
     assert 'href="#p1-risultati"' in html and 'id="p1-risultati"' in html
     assert "dati-aperti" not in html and ">sito</span>" in html
 
@@ -355,17 +355,17 @@ def test_only_resources_under_the_site_are_asked_for_and_others_are_refused():
         '# Titolo\n\n<img src="http://example.invalid/x.png" alt="a">\n\n'
         '<img src="file:///etc/passwd" alt="b">\n\n<img src="../../../../../etc/passwd" alt="c">\n'
     )
-    html, risorse = P.html_documento(_documento(), {"piano/2021/index.md": pagina})
+    html, risorse = P.document_html(_documento(), {"piano/2021/index.md": pagina})
     assert "example.invalid" not in html and "file:" not in html
     with pytest.raises(P.PdfError):
-        P.rendi(html, leggi)
+        P.render_pdf(html, leggi)
     assert chiesti and all(c.startswith("assets/fonts/") or ".." in c or c in risorse for c in chiesti)
     assert not any(c.startswith("/") for c in chiesti)
 
 
 def test_a_page_only_for_the_site_is_left_out_of_the_pdf():
     pagina = "# T\n\nScarica il PDF.\n{: .pf-solo-sito }\n\nResto.\n"
-    html, _ = P.html_documento(_documento(), {"piano/2021/index.md": pagina})
+    html, _ = P.document_html(_documento(), {"piano/2021/index.md": pagina})
     assert "Scarica il PDF" not in html and "Resto." in html
 
 
@@ -403,7 +403,7 @@ def test_cover_states_a_validated_relazione_in_the_sites_words(tmp_path):
     )
     prog = check_project(root).progetto
     assert prog is not None
-    rel = next(d for d in P.documenti(prog, None) if d.percorso == urls.pdf_relazione(ANNO))
+    rel = next(d for d in P.pdf_documents(prog, None) if d.path == urls.pdf_relazione(ANNO))
     assert rel.stato == testo_stato(prog.relazione(ANNO)) == "Validata dall'OIV il 28 giugno 2022"
-    html, _ = P.html_documento(rel, {urls.relazione(ANNO): "# Relazione\n"})
+    html, _ = P.document_html(rel, {urls.relazione(ANNO): "# Relazione\n"})
     assert "Validata dall'OIV il 28 giugno 2022" in html and P.STATO_BOZZA not in html

@@ -33,7 +33,7 @@ from urllib.parse import quote
 import jinja2
 
 from .. import presentation as pres, score as S
-from ..cache import ModelliCompilati
+from ..cache import VerifiedBytecodeCache
 from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
 from ..premi import non_pubblicato, pubblicabili
 from ..presentation import Md, attr, finalize, html_text, md, md_block
@@ -469,7 +469,7 @@ class _Renderer:
             auto_reload=False,
             # Compiling the templates is a fixed cost per process, most of a
             # small rebuild; the cache is verified by digest (generator.cache).
-            bytecode_cache=ModelliCompilati(cache_dir) if cache_dir is not None else None,
+            bytecode_cache=VerifiedBytecodeCache(cache_dir) if cache_dir is not None else None,
         )
         self.env.filters.update(
             grado=pres.grado,

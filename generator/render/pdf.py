@@ -16,7 +16,7 @@ site), each PDF is the *same generated Markdown pages* the site shows:
   the Relazione's page, whatever sections it has.
 
 Each page goes through Python-Markdown with the extensions ``mkdocs.yml``
-uses (:data:`ESTENSIONI`), its ids are prefixed so they stay unique in one
+uses (:data:`MARKDOWN_EXTENSIONS`), its ids are prefixed so they stay unique in one
 document, links to pages of the same document become links inside the PDF
 (other site links are kept as text: the PDF does not know where the site is
 published), and a cover (ente, title, year, state) comes first. WeasyPrint
@@ -64,26 +64,26 @@ from . import urls
 
 #: Python-Markdown extensions, as in ``mkdocs.yml`` (a test keeps them equal);
 #: ``toc`` without the permalink "¶", which has no use on paper.
-ESTENSIONI: tuple[str, ...] = ("tables", "generator.render.tabelle", "attr_list", "md_in_html", "admonition", "def_list", "toc")
-CONFIG_ESTENSIONI: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
+MARKDOWN_EXTENSIONS: tuple[str, ...] = ("tables", "generator.render.tabelle", "attr_list", "md_in_html", "admonition", "def_list", "toc")
+EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
 
 #: The print stylesheet (fonts, cover, page numbers, tables).
-CSS_STAMPA = Path(__file__).parent / "templates" / "pdf.css"
+PRINT_CSS = Path(__file__).parent / "templates" / "pdf.css"
 #: The URL scheme of the only resources WeasyPrint may load (see _Risorse).
-SCHEMA = "risorsa"
+RESOURCE_SCHEME = "risorsa"
 #: PDF/UA-1: tagged (structure tree, /Lang, alt text), for screen readers.
-VARIANTE = "pdf/ua-1"
-LINGUA = "it-IT"
+PDF_VARIANT = "pdf/ua-1"
+LANGUAGE = "it-IT"
 #: The Portale della Performance takes documents up to this size.
-LIMITE_BYTE = 15 * 1024 * 1024
+MAX_BYTES = 15 * 1024 * 1024
 
 #: Class of what only the site shows (the link to the PDF itself).
-SOLO_SITO = "pf-solo-sito"
+SITE_ONLY_CLASS = "pf-solo-sito"
 
 #: The Relazione's state before approval and validation (generator.relazione's words).
 STATO_BOZZA = BOZZA
 
-_TIPI_MIME = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".png": "image/png"}
+_MIME_TYPES = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".png": "image/png"}
 _FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SCHEMA_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
@@ -91,19 +91,19 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
-class Documento:
+class PdfDocument:
     """One PDF: which pages, in which order, and what its cover says."""
 
-    percorso: str  # docs-relative path of the PDF
+    path: str  # docs-relative path of the PDF
     tipo: str  # "Piano della Performance" / "Relazione sulla Performance"
     ente: str
     anno: int
-    pagine: tuple[str, ...]  # docs-relative Markdown pages, in reading order
+    pages: tuple[str, ...]  # docs-relative Markdown pages, in reading order
     stato: str | None = None  # the document's state, on the cover
     data: dt.date | None = None  # the data's date (metadata), never the clock's
 
 
-def documenti(progetto: Any, aggiornato: dt.date | None) -> list[Documento]:
+def pdf_documents(progetto: Any, aggiornato: dt.date | None) -> list[PdfDocument]:
     """The PDFs of every plan year: its Piano and its Relazione.
 
     The Relazione's cover states its state in the words the site uses
@@ -113,17 +113,17 @@ def documenti(progetto: Any, aggiornato: dt.date | None) -> list[Documento]:
     from ..presentation import data
     from ..relazione import testo_stato
 
-    out: list[Documento] = []
+    out: list[PdfDocument] = []
     for anno in sorted(progetto.piani):
         piano = progetto.piani[anno]
-        pagine = [urls.piano(anno)]
-        pagine.extend(urls.obiettivo(anno, s.codice) for s in piano.obiettivi_strategici())
+        pages = [urls.piano(anno)]
+        pages.extend(urls.obiettivo(anno, s.codice) for s in piano.obiettivi_strategici())
         adozione = getattr(piano, "adozione", None)
         stato_piano = f"Adottato con {adozione.atto} del {data(adozione.data)}" if adozione is not None else None
-        out.append(Documento(urls.pdf_piano(anno), "Piano della Performance", piano.ente, anno, tuple(pagine), stato_piano, aggiornato))
+        out.append(PdfDocument(urls.pdf_piano(anno), "Piano della Performance", piano.ente, anno, tuple(pages), stato_piano, aggiornato))
         stato = testo_stato(progetto.relazione(anno))
         out.append(
-            Documento(urls.pdf_relazione(anno), "Relazione sulla Performance", piano.ente, anno, (urls.relazione(anno),), stato, aggiornato)
+            PdfDocument(urls.pdf_relazione(anno), "Relazione sulla Performance", piano.ente, anno, (urls.relazione(anno),), stato, aggiornato)
         )
     return out
 
@@ -133,24 +133,24 @@ def documenti(progetto: Any, aggiornato: dt.date | None) -> list[Documento]:
 # --------------------------------------------------------------------------
 
 
-def _front_matter(testo: str) -> tuple[dict[str, Any], str]:
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
     """(front matter, body) of a generated page; the front matter parsed safely."""
-    m = _FRONT_MATTER.match(testo)
+    m = _FRONT_MATTER.match(text)
     if not m:
-        return {}, testo
+        return {}, text
     from ruamel.yaml import YAML
 
     dati = YAML(typ="safe", pure=True).load(m.group(1))
-    return (dati if isinstance(dati, dict) else {}), testo[m.end() :]
+    return (dati if isinstance(dati, dict) else {}), text[m.end() :]
 
 
-def _markdown(testo: str) -> str:
+def _markdown(text: str) -> str:
     import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type hints
 
-    return str(markdown.markdown(testo, extensions=list(ESTENSIONI), extension_configs=CONFIG_ESTENSIONI, output_format="html"))
+    return str(markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html"))
 
 
-def _frammento(html: str) -> ET.Element:
+def _fragment(html: str) -> ET.Element:
     """The HTML as an element tree (a ``<body>``), parsed as browsers parse it."""
     import tinyhtml5
 
@@ -161,26 +161,26 @@ def _frammento(html: str) -> ET.Element:
     return body
 
 
-def _prefisso(i: int) -> str:
+def _prefix(i: int) -> str:
     return f"p{i}"
 
 
 @dataclass
-class _Contesto:
+class _Context:
     """Where a page sits in the document: what its links and images resolve to."""
 
     indice: dict[str, int]  # page path -> position in the document
     use_directory_urls: bool
-    risorse: set[str]  # docs-relative resources the pages reference
+    resources: set[str]  # docs-relative resources the pages reference
 
 
-def _riscrivi(body: ET.Element, pagina: str, i: int, ctx: _Contesto) -> None:
+def _rewrite(body: ET.Element, page: str, i: int, ctx: _Context) -> None:
     """Make one page's tree fit the document: ids, links and image sources."""
-    p = _prefisso(i)
-    cartella = posixpath.dirname(pagina)
+    p = _prefix(i)
+    cartella = posixpath.dirname(page)
     for par in list(body.iter()):
         for c in list(par):
-            if SOLO_SITO in (c.get("class") or "").split():
+            if SITE_ONLY_CLASS in (c.get("class") or "").split():
                 par.remove(c)
     for el in body.iter():
         if "id" in el.attrib:
@@ -188,7 +188,7 @@ def _riscrivi(body: ET.Element, pagina: str, i: int, ctx: _Contesto) -> None:
     for a in list(body.iter("a")):
         nuovo = _link(a.get("href", ""), cartella, p, ctx)
         if nuovo is None:
-            _togli_link(a)
+            _drop_link(a)
         else:
             a.set("href", nuovo)
     for img in body.iter("img"):
@@ -197,16 +197,16 @@ def _riscrivi(body: ET.Element, pagina: str, i: int, ctx: _Contesto) -> None:
         if _SCHEMA_URL.match(src) or src.startswith("/"):
             img.set("src", "about:blank")  # never fetched: _Risorse refuses it
             continue
-        base = urls.output_dir(pagina, ctx.use_directory_urls)
+        base = urls.output_dir(page, ctx.use_directory_urls)
         rel = posixpath.normpath(posixpath.join(base, unquote(urlsplit(src).path)))
         if rel.startswith(("..", "/")):
             img.set("src", "about:blank")  # outside the site: refused too
             continue
-        ctx.risorse.add(rel)
-        img.set("src", f"{SCHEMA}:{rel}")
+        ctx.resources.add(rel)
+        img.set("src", f"{RESOURCE_SCHEME}:{rel}")
 
 
-def _link(href: str, cartella: str, p: str, ctx: _Contesto) -> str | None:
+def _link(href: str, cartella: str, p: str, ctx: _Context) -> str | None:
     """Where a link points in the PDF; None to keep only its text."""
     if href.startswith("#"):
         return f"#{p}-{href[1:]}" if len(href) > 1 else None
@@ -219,10 +219,10 @@ def _link(href: str, cartella: str, p: str, ctx: _Contesto) -> str | None:
     j = ctx.indice.get(dest)
     if j is None:
         return None
-    return f"#{_prefisso(j)}-{parti.fragment}" if parti.fragment else f"#{_prefisso(j)}"
+    return f"#{_prefix(j)}-{parti.fragment}" if parti.fragment else f"#{_prefix(j)}"
 
 
-def _togli_link(a: ET.Element) -> None:
+def _drop_link(a: ET.Element) -> None:
     """Make ``<a>`` a ``<span>`` with the same content (text kept, no link)."""
     a.tag = "span"
     for k in list(a.attrib):
@@ -230,39 +230,39 @@ def _togli_link(a: ET.Element) -> None:
     a.set("class", "pf-link-sito")
 
 
-def _el(tag: str, testo: str | None = None, **attrib: str) -> ET.Element:
+def _el(tag: str, text: str | None = None, **attrib: str) -> ET.Element:
     e = ET.Element(tag, {k.rstrip("_").replace("_", "-"): v for k, v in attrib.items()})
-    e.text = testo
+    e.text = text
     return e
 
 
-def _data_it(d: dt.date) -> str:
+def _italian_date(d: dt.date) -> str:
     from ..presentation import data
 
     return data(d)
 
 
-def html_documento(doc: Documento, pagine: Mapping[str, str], *, use_directory_urls: bool = True) -> tuple[str, list[str]]:
+def document_html(doc: PdfDocument, pages: Mapping[str, str], *, use_directory_urls: bool = True) -> tuple[str, list[str]]:
     """The whole document as HTML, and the docs-relative resources it uses.
 
     ``pagine``: page path -> generated Markdown (a missing page is skipped).
     """
-    presenti = [p for p in doc.pagine if p in pagine]
-    ctx = _Contesto({p: i for i, p in enumerate(presenti)}, use_directory_urls, set())
+    presenti = [p for p in doc.pages if p in pages]
+    ctx = _Context({p: i for i, p in enumerate(presenti)}, use_directory_urls, set())
     titoli: list[str] = []
     sezioni: list[ET.Element] = []
     for i, path in enumerate(presenti):
-        meta, corpo = _front_matter(pagine[path])
+        meta, corpo = _front_matter(pages[path])
         titoli.append(str(meta.get("title") or ""))
-        body = _frammento(_markdown(corpo))
-        _riscrivi(body, path, i, ctx)
-        sezione = _el("section", None, id=_prefisso(i), class_="pf-pagina")
+        body = _fragment(_markdown(corpo))
+        _rewrite(body, path, i, ctx)
+        sezione = _el("section", None, id=_prefix(i), class_="pf-pagina")
         sezione.text = body.text
         sezione.extend(list(body))
         sezioni.append(sezione)
     titolo = titoli[0] if titoli and titoli[0] else f"{doc.tipo} {doc.anno}"
 
-    html = _el("html", None, lang=LINGUA)
+    html = _el("html", None, lang=LANGUAGE)
     head = ET.SubElement(html, "head")
     head.append(_el("meta", None, charset="utf-8"))
     head.append(_el("title", titolo))
@@ -274,13 +274,13 @@ def html_documento(doc: Documento, pagine: Mapping[str, str], *, use_directory_u
         head.append(_el("meta", None, name="dcterms.created", content=iso))
         head.append(_el("meta", None, name="dcterms.modified", content=iso))
     body = ET.SubElement(html, "body")
-    body.append(_copertina(doc, titolo))
+    body.append(_cover(doc, titolo))
     body.extend(sezioni)
-    testo = "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
-    return testo, sorted(ctx.risorse)
+    text = "<!DOCTYPE html>\n" + ET.tostring(html, encoding="unicode", method="html")
+    return text, sorted(ctx.resources)
 
 
-def _copertina(doc: Documento, titolo: str) -> ET.Element:
+def _cover(doc: PdfDocument, titolo: str) -> ET.Element:
     """The cover: ente, title, year, state; plain text (escaped on output)."""
     c = _el("section", None, class_="pf-copertina")
     c.append(_el("p", doc.ente, class_="pf-ente"))
@@ -290,7 +290,7 @@ def _copertina(doc: Documento, titolo: str) -> ET.Element:
         c.append(_el("p", doc.stato, class_="pf-stato"))
     nota = "Edizione PDF generata dalle stesse fonti del sito «Performance» dell'ente"
     if doc.data is not None:
-        nota += f"; dati aggiornati al {_data_it(doc.data)}"
+        nota += f"; dati aggiornati al {_italian_date(doc.data)}"
     c.append(_el("p", nota + ".", class_="pf-nota"))
     return c
 
@@ -310,33 +310,33 @@ def _fetcher_class() -> type:
         or an SVG names; here nothing but these bytes is ever read.
         """
 
-        def __init__(self, leggi: Callable[[str], bytes | None]):
-            super().__init__(allowed_protocols=[SCHEMA], allow_redirects=False, timeout=1)
-            self._leggi = leggi
+        def __init__(self, read: Callable[[str], bytes | None]):
+            super().__init__(allowed_protocols=[RESOURCE_SCHEME], allow_redirects=False, timeout=1)
+            self._leggi = read
 
         def fetch(self, url: str, headers: Any = None) -> Any:
-            if not url.startswith(f"{SCHEMA}:"):
+            if not url.startswith(f"{RESOURCE_SCHEME}:"):
                 raise ValueError(f"risorsa esterna non ammessa nel PDF: {url[:200]}")
-            rel = url[len(SCHEMA) + 1 :]
+            rel = url[len(RESOURCE_SCHEME) + 1 :]
             if posixpath.normpath(rel) != rel or rel.startswith(("/", "..")):
                 raise ValueError(f"percorso non ammesso nel PDF: {rel[:200]}")
             data = self._leggi(rel)
             if data is None:
                 raise ValueError(f"file non trovato tra quelli del sito: {rel[:200]}")
-            tipo = _TIPI_MIME.get(posixpath.splitext(rel)[1].lower(), "application/octet-stream")
+            tipo = _MIME_TYPES.get(posixpath.splitext(rel)[1].lower(), "application/octet-stream")
             return URLFetcherResponse(url, body=data, headers={"Content-Type": tipo})
 
     return _Risorse
 
 
-def css_stampa() -> str:
-    return CSS_STAMPA.read_text(encoding="utf-8")
+def print_css() -> str:
+    return PRINT_CSS.read_text(encoding="utf-8")
 
 
-def versione() -> str:
+def version() -> str:
     """What the PDF bytes depend on besides the inputs: this code, CSS, WeasyPrint."""
     h = hashlib.sha256()
-    h.update(Path(__file__).read_bytes() + b"\0" + CSS_STAMPA.read_bytes() + b"\0")
+    h.update(Path(__file__).read_bytes() + b"\0" + PRINT_CSS.read_bytes() + b"\0")
     for dist in ("weasyprint", "pydyf", "fonttools", "markdown", "tinyhtml5"):
         try:
             h.update(f"{dist}={importlib.metadata.version(dist)}\0".encode())
@@ -349,7 +349,7 @@ class PdfError(Exception):
     """The PDF could not be made (in Italian)."""
 
 
-def _carica_weasyprint() -> None:
+def _load_weasyprint() -> None:
     """Import WeasyPrint, or say in Italian which system packages are missing."""
     try:
         import weasyprint  # noqa: F401
@@ -361,27 +361,27 @@ def _carica_weasyprint() -> None:
         ) from None
 
 
-def rendi(html: str, leggi: Callable[[str], bytes | None]) -> bytes:
+def render_pdf(html: str, read: Callable[[str], bytes | None]) -> bytes:
     """Lay out ``html`` with the print stylesheet into a tagged PDF/UA-1 file.
 
     ``leggi(docs path)`` returns a resource's bytes (None if unknown): the
     only way WeasyPrint reads anything.
     """
-    _carica_weasyprint()
+    _load_weasyprint()
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
-    fetcher = _fetcher_class()(leggi)
+    fetcher = _fetcher_class()(read)
     fonts = FontConfiguration()
-    stile = CSS(string=css_stampa(), url_fetcher=fetcher, font_config=fonts)
+    stile = CSS(string=print_css(), url_fetcher=fetcher, font_config=fonts)
     documento = HTML(string=html, url_fetcher=fetcher, media_type="print")
     out = io.BytesIO()
-    with _avvisi_weasyprint() as avvisi:
+    with _weasyprint_warnings() as avvisi:
         documento.write_pdf(
             out,
             stylesheets=[stile],
             font_config=fonts,
-            pdf_variant=VARIANTE,
+            pdf_variant=PDF_VARIANT,
             pdf_identifier=True,  # a digest of the content: stable, no random id
             uncompressed_pdf=False,
         )
@@ -390,7 +390,7 @@ def rendi(html: str, leggi: Callable[[str], bytes | None]) -> bytes:
     return out.getvalue()
 
 
-class _Raccolta(logging.Handler):
+class _Collector(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messaggi: list[str] = []
@@ -399,13 +399,13 @@ class _Raccolta(logging.Handler):
         self.messaggi.append(record.getMessage())
 
 
-class _avvisi_weasyprint:
+class _weasyprint_warnings:
     """Collect WeasyPrint's warnings (a refused or missing resource, an image
     without alt text): a PDF that silently lacks a chart is a wrong PDF."""
 
     def __enter__(self) -> list[str]:
         self._log = logging.getLogger("weasyprint")
-        self._h = _Raccolta()
+        self._h = _Collector()
         self._prop = self._log.propagate
         self._log.addHandler(self._h)
         self._log.propagate = False
@@ -421,18 +421,18 @@ class _avvisi_weasyprint:
 # --------------------------------------------------------------------------
 
 
-def chiave(html: str, risorse: Iterable[tuple[str, bytes | None]], codice: str) -> str:
+def cache_key(html: str, resources: Iterable[tuple[str, bytes | None]], code_version: str) -> str:
     """Content address of one PDF: its HTML, the bytes of what it loads, the code."""
-    h = hashlib.sha256(f"{codice}\0".encode() + html.encode() + b"\0")
-    for rel, data in risorse:
+    h = hashlib.sha256(f"{code_version}\0".encode() + html.encode() + b"\0")
+    for rel, data in resources:
         h.update(rel.encode() + b"\0" + (hashlib.sha256(data).digest() if data is not None else b"-") + b"\0")
     return h.hexdigest()
 
 
-def genera(
-    docs: Iterable[Documento],
-    pagina: Callable[[str], str | None],
-    leggi: Callable[[str], bytes | None],
+def generate(
+    docs: Iterable[PdfDocument],
+    page: Callable[[str], str | None],
+    read: Callable[[str], bytes | None],
     cache_dir: Path,
     *,
     use_directory_urls: bool = True,
@@ -447,48 +447,48 @@ def genera(
     """
     from ..runtime import write_atomic
 
-    codice = versione()
-    fonti_css = sorted(set(re.findall(rf"{SCHEMA}:([^\"')\s]+)", css_stampa())))
+    code_version = version()
+    css_sources = sorted(set(re.findall(rf"{RESOURCE_SCHEME}:([^\"')\s]+)", print_css())))
     out: dict[str, bytes] = {}
-    usati: set[str] = set()
-    da_fare: list[tuple[Documento, str, Path]] = []
+    used: set[str] = set()
+    todo: list[tuple[PdfDocument, str, Path]] = []
     for doc in docs:
-        testi = {p: t for p in doc.pagine if (t := pagina(p)) is not None}
-        if not testi:
+        texts = {p: t for p in doc.pages if (t := page(p)) is not None}
+        if not texts:
             continue
-        html, risorse = html_documento(doc, testi, use_directory_urls=use_directory_urls)
-        k = chiave(html, ((r, leggi(r)) for r in [*risorse, *fonti_css]), codice)
+        html, resources = document_html(doc, texts, use_directory_urls=use_directory_urls)
+        k = cache_key(html, ((r, read(r)) for r in [*resources, *css_sources]), code_version)
         file = Path(cache_dir) / f"{k}.pdf"
-        usati.add(file.name)
+        used.add(file.name)
         try:
-            out[doc.percorso] = file.read_bytes()
+            out[doc.path] = file.read_bytes()
         except OSError:
-            da_fare.append((doc, html, file))
-    for (doc, _, file), rendered in zip(da_fare, _rendi_tutti([(d.percorso, h) for d, h, _ in da_fare], leggi, jobs), strict=True):
+            todo.append((doc, html, file))
+    for (doc, _, file), rendered in zip(todo, _render_all([(d.path, h) for d, h, _ in todo], read, jobs), strict=True):
         if isinstance(rendered, str):
-            raise PdfError(f"{doc.percorso}: {rendered}")
-        if len(rendered) > LIMITE_BYTE:
+            raise PdfError(f"{doc.path}: {rendered}")
+        if len(rendered) > MAX_BYTES:
             raise PdfError(
-                f"{doc.percorso}: il PDF pesa {len(rendered) / 1048576:.1f} MB, oltre i 15 MB che il Portale della Performance accetta"
+                f"{doc.path}: il PDF pesa {len(rendered) / 1048576:.1f} MB, oltre i 15 MB che il Portale della Performance accetta"
             )
         write_atomic(file, rendered)
-        out[doc.percorso] = rendered
-    return out, usati
+        out[doc.path] = rendered
+    return out, used
 
 
 #: What a forked worker may read ("leggi"), set before forking (inherited, never pickled).
-_LAVORO: dict[str, Callable[[str], bytes | None]] = {}
+_JOB_READER: dict[str, Callable[[str], bytes | None]] = {}
 
 
-def _rendi_uno(html: str) -> bytes | str:
+def _render_one(html: str) -> bytes | str:
     """In a worker: the PDF, or the Italian reason it could not be made."""
     try:
-        return rendi(html, _LAVORO["leggi"])
+        return render_pdf(html, _JOB_READER["leggi"])
     except PdfError as e:
         return str(e)
 
 
-def _rendi_tutti(lavori: list[tuple[str, str]], leggi: Callable[[str], bytes | None], jobs: int | None) -> list[bytes | str]:
+def _render_all(jobs_list: list[tuple[str, str]], read: Callable[[str], bytes | None], jobs: int | None) -> list[bytes | str]:
     """Lay out several documents, in parallel when there are several and CPUs to spare.
 
     Workers are forked (``leggi`` and the loaded libraries are inherited,
@@ -497,22 +497,22 @@ def _rendi_tutti(lavori: list[tuple[str, str]], leggi: Callable[[str], bytes | N
     import multiprocessing
     import os
 
-    n = min(len(lavori), jobs or os.cpu_count() or 1)
-    _LAVORO["leggi"] = leggi
+    n = min(len(jobs_list), jobs or os.cpu_count() or 1)
+    _JOB_READER["leggi"] = read
     try:
-        if n <= 1 or not _fork_sicuro() or "fork" not in multiprocessing.get_all_start_methods():
-            return [_rendi_uno(html) for _, html in lavori]
-        _carica_weasyprint()  # loaded once, before forking
+        if n <= 1 or not _fork_is_safe() or "fork" not in multiprocessing.get_all_start_methods():
+            return [_render_one(html) for _, html in jobs_list]
+        _load_weasyprint()  # loaded once, before forking
 
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
-            return list(pool.map(_rendi_uno, [html for _, html in lavori]))
+            return list(pool.map(_render_one, [html for _, html in jobs_list]))
     finally:
-        _LAVORO.clear()
+        _JOB_READER.clear()
 
 
-def _fork_sicuro() -> bool:
+def _fork_is_safe() -> bool:
     """Whether this process may fork: no thread but the main one and the
     chart pool's own helpers (a process pool's manager and queue feeder,
     which hold no lock a PDF worker uses). Forking beside other threads
@@ -527,23 +527,23 @@ def _fork_sicuro() -> bool:
     return True
 
 
-def pulisci(cache_dir: Path, usati: set[str]) -> None:
+def prune_cache(cache_dir: Path, used: set[str]) -> None:
     """Remove the cached PDFs this build did not use (each is megabytes)."""
     for f in Path(cache_dir).glob("*.pdf"):
-        if f.name not in usati:
+        if f.name not in used:
             f.unlink(missing_ok=True)
 
 
 __all__ = [
-    "CSS_STAMPA",
-    "ESTENSIONI",
-    "LIMITE_BYTE",
+    "MARKDOWN_EXTENSIONS",
+    "MAX_BYTES",
+    "PRINT_CSS",
     "STATO_BOZZA",
-    "Documento",
+    "PdfDocument",
     "PdfError",
-    "documenti",
-    "genera",
-    "html_documento",
-    "pulisci",
-    "rendi",
+    "document_html",
+    "generate",
+    "pdf_documents",
+    "prune_cache",
+    "render_pdf",
 ]

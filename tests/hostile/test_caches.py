@@ -28,10 +28,10 @@ DANNI = {
 @pytest.mark.parametrize("danno", DANNI)
 def test_damaged_entry_is_a_miss(tmp_path: Path, danno: str) -> None:
     entry = tmp_path / "voce"
-    cache.scrivi(entry, b"contenuto della cache " * 10)
-    assert cache.leggi(entry) == b"contenuto della cache " * 10
+    cache.write_entry(entry, b"contenuto della cache " * 10)
+    assert cache.read_entry(entry) == b"contenuto della cache " * 10
     entry.write_bytes(DANNI[danno](entry.read_bytes()))
-    assert cache.leggi(entry) is None
+    assert cache.read_entry(entry) is None
 
 
 def _firma(site: Path) -> str:
@@ -67,4 +67,4 @@ def test_every_damaged_template_and_blame_entry_is_rebuilt_and_the_site_matches_
     shutil.rmtree(root / "site")
     _build(root)
     assert _firma(root / "site") == freddo
-    assert all(cache.leggi(v) is not None for v in voci), "damaged entries are replaced"
+    assert all(cache.read_entry(v) is not None for v in voci), "damaged entries are replaced"
