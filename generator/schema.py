@@ -25,9 +25,11 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    JsonValue,
     Tag,
     WithJsonSchema,
 )
+from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic_core import PydanticCustomError
 
 from .limiti import cita, problema_numero
@@ -42,7 +44,7 @@ PERCENT_RE = re.compile(r"\s*([+-]?\d+(?:[.,]\d+)?)\s*%\s*")
 _TITLES = {"id": "Identificativo", "pira": "PIRA", "unita": "Unità di misura", "soglia_80": "Soglia 80%", "soglia_60": "Soglia 60%"}
 
 
-def _title(name: str, _info: Any) -> str:
+def _title(name: str, _info: FieldInfo | ComputedFieldInfo) -> str:
     """Field titles shown by editors: Italian sentence case, not "Obiettivi Operativi"."""
     return _TITLES.get(name) or name.replace("_", " ").capitalize()
 
@@ -51,7 +53,7 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, field_title_generator=_title)
 
 
-def _text(value: Any) -> str:
+def _text(value: object) -> str:
     # Titles like `2021` or `4.0` arrive as numbers: accept their text.
     if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
         if isinstance(value, bool):
@@ -67,7 +69,7 @@ def _text(value: Any) -> str:
     return text
 
 
-def _code(value: Any) -> str:
+def _code(value: object) -> str:
     if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
         read = (format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)).replace(".", ",")
         as_number = f"il numero {read}" if read != str(value) else "un numero"
@@ -85,7 +87,7 @@ def _code(value: Any) -> str:
     return value
 
 
-def parse_percent(value: Any) -> Decimal | None:
+def parse_percent(value: object) -> Decimal | None:
     """``"50%"``, ``"4,5 %"``, ``50`` or ``4.5`` -> percentage points; else None."""
     if isinstance(value, bool):
         return None
@@ -98,7 +100,7 @@ def parse_percent(value: Any) -> Decimal | None:
     return None
 
 
-def _percent(value: Any) -> Decimal:
+def _percent(value: object) -> Decimal:
     parsed = parse_percent(value)
     if parsed is None:
         raise PydanticCustomError(
@@ -117,7 +119,7 @@ def entro_limiti(value: Decimal) -> Decimal:
     return value
 
 
-def _responsabile(value: Any) -> tuple[str, ...]:
+def _responsabile(value: object) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
@@ -129,7 +131,7 @@ def _responsabile(value: Any) -> tuple[str, ...]:
     )
 
 
-def _scalar(value: Any) -> Any:
+def _scalar(value: object) -> object:
     if isinstance(value, (list, dict)):
         raise PydanticCustomError(
             "valore_scalare",
@@ -139,7 +141,7 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def describe(value: Any) -> str:
+def describe(value: object) -> str:
     """How a found value is quoted in messages."""
     if value is None:
         return "un valore vuoto"
@@ -156,10 +158,10 @@ def describe(value: Any) -> str:
     return f"«{cita(str(value))}»"
 
 
-_SCALAR_SCHEMA: dict[str, Any] = {
+_SCALAR_SCHEMA: dict[str, JsonValue] = {
     "anyOf": [{"type": "number"}, {"type": "string"}, {"type": "boolean"}, {"type": "null"}]
 }
-_PERCENT_SCHEMA: dict[str, Any] = {
+_PERCENT_SCHEMA: dict[str, JsonValue] = {
     "anyOf": [
         {"type": "string", "pattern": r"^\s*[+-]?\d+([.,]\d+)?\s*%\s*$"},
         {"type": "number"},
@@ -175,6 +177,8 @@ Codice = Annotated[
 ]
 Percentuale = Annotated[Decimal, BeforeValidator(_percent), WithJsonSchema(_PERCENT_SCHEMA)]
 Identificativo = Annotated[str, Field(pattern=ID_RE.pattern)]
+# Any: pydantic must take the scalar as it is (a strict union would refuse or
+# convert some); the validator's own checks say what is wrong with it.
 Scalare = Annotated[Any, BeforeValidator(_scalar), WithJsonSchema(_SCALAR_SCHEMA)]
 Responsabile = Annotated[
     tuple[str, ...],
@@ -197,7 +201,11 @@ def _about(title: str, description: str) -> ConfigDict:
 
 
 def _f(description: str, **kwargs: Any) -> Any:
-    """A field with an Italian description for the JSON Schema."""
+    """A field with an Italian description for the JSON Schema.
+
+    ``Any`` as :func:`pydantic.Field` itself: its result is assigned as the
+    default of fields of every type, and its keywords are Field's own.
+    """
     return Field(description=description, **kwargs)
 
 
@@ -414,7 +422,7 @@ class MisuraYaml(_Strict):
     )
 
 
-def _misura_kind(value: Any) -> str:
+def _misura_kind(value: object) -> str:
     return "dettaglio" if isinstance(value, dict) else "semplice"
 
 

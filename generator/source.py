@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError
@@ -37,6 +37,10 @@ from .diagnostics import Diagnostic, Pos
 from .limiti import CIFRE_INTERE, PROFONDITA, cita, problema_numero
 
 Loc = tuple[str | int, ...]
+#: A scalar as this loader reads it (YAML 1.2 core; quoted text stays text).
+Scalar: TypeAlias = str | int | Decimal | dt.date | bool | None
+#: A parsed file: mappings with text keys, sequences and scalars, nothing else.
+YamlData: TypeAlias = dict[str, "YamlData"] | list["YamlData"] | Scalar
 
 #: Marker key under which the position of a mapping *key* is indexed:
 #: ``loc + (KEY,)`` is where the key itself is written (for "unknown key").
@@ -54,7 +58,7 @@ class Document:
     """One parsed file: its data, the position index and the source lines."""
 
     path: str
-    data: Any
+    data: YamlData
     positions: dict[Loc, Pos]
     #: paths of scalars that were written as plain (unquoted) numbers but
     #: are read as strings later (codes): lets the validator say "quote it".
@@ -110,7 +114,7 @@ class _Yaml12Resolver(VersionedResolver):
     """
 
     @property
-    def processing_version(self) -> Any:
+    def processing_version(self) -> tuple[int, int]:
         return (1, 2)
 
 
@@ -630,7 +634,7 @@ class _Builder:
         m = node.start_mark
         return Pos(self.display, m.line + 1, m.column + 1)
 
-    def build(self, node: Node, loc: Loc) -> Any:
+    def build(self, node: Node, loc: Loc) -> YamlData:
         self.positions[loc] = self._pos(node)
         if isinstance(node, (MappingNode, SequenceNode)):
             # An alias is the very same node object again. Expanding aliases of
@@ -676,8 +680,8 @@ class _Builder:
             )
         )
 
-    def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+    def _mapping(self, node: MappingNode, loc: Loc) -> dict[str, YamlData]:
+        out: dict[str, YamlData] = {}
         seen: dict[str, Pos] = {}
         for key_node, value_node in node.value:
             key_pos = self._pos(key_node)
@@ -712,8 +716,9 @@ class _Builder:
             out[key] = self.build(value_node, child)
         return out
 
-    def _scalar(self, node: ScalarNode, loc: Loc) -> Any:
-        tag, text = node.tag, node.value
+    def _scalar(self, node: ScalarNode, loc: Loc) -> Scalar:
+        tag = node.tag
+        text: str = node.value  # a scalar node's value is its text
         if tag not in _SCALAR_TAGS:
             self._bad_tag(node)
             return text
