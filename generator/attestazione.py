@@ -44,10 +44,10 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO
 
 from . import presentation as pres, score as S
 from .diagnostics import Diagnostic, Pos
@@ -94,7 +94,7 @@ class Riga:
     #: Where a note points (for validate's warnings).
     file: str = ""
 
-    def celle(self, base_url: str = "") -> tuple[Any, ...]:
+    def cells(self, base_url: str = "") -> tuple[str | int, ...]:
         return (
             "Performance", self.obbligo, self.riferimento, base_url + urls.output_dir(self.pagina, True) + "/", self.anno or "",
             self.pubblicazione, self.completezza, self.aggiornamento, self.formato, "; ".join(self.note),
@@ -277,7 +277,7 @@ def xlsx(righe: Sequence[Riga], data: dt.date, base_url: str = "") -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in righe:
-        ws.append(r.celle(base_url))
+        ws.append(r.cells(base_url))
     for col, width in zip("ABCDEFGHIJ", (14, 40, 34, 40, 8, 14, 16, 14, 14, 90), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):
@@ -323,7 +323,7 @@ def ods(righe: Sequence[Riga], data: dt.date, base_url: str = "") -> bytes:
 
     doc = OpenDocumentSpreadsheet()
     table = Table(name="Performance")
-    for valori in [INTESTAZIONE, *(r.celle(base_url) for r in righe)]:
+    for valori in [INTESTAZIONE, *(r.cells(base_url) for r in righe)]:
         tr = TableRow()
         for v in valori:
             if isinstance(v, int) and not isinstance(v, bool):
@@ -356,7 +356,7 @@ def avvisi(righe: Iterable[Riga]) -> list[Diagnostic]:
     return out
 
 
-def righe_markdown(righe: Iterable[Riga], esc: Any) -> list[str]:
+def righe_markdown(righe: Iterable[Riga], esc: Callable[[str], str]) -> list[str]:
     """One Markdown line per obligation, for the pull-request summary (``esc`` escapes text)."""
     out = []
     for r in righe:
@@ -389,7 +389,7 @@ def _site_url(root: Path) -> str:
     return url if url.endswith("/") else (url + "/" if url else "/")
 
 
-def esegui(root: Path, *, data: dt.date | None, out: Path | None, sito: str | None, stdout: Any, stderr: Any) -> int:
+def run(root: Path, *, data: dt.date | None, out: Path | None, sito: str | None, stdout: IO[str], stderr: IO[str]) -> int:
     """``attestazione`` command: validate, score, print the rows, write the grid."""
     from .diagnostics import ValidationFailed
     from .runtime import write_atomic

@@ -241,9 +241,9 @@ def _data(text: str) -> dt.date:
 
 
 def _cmd_attestazione(args: argparse.Namespace) -> int:
-    from .attestazione import esegui
+    from .attestazione import run
 
-    return esegui(args.root, data=args.data, out=args.out, sito=args.sito, stdout=sys.stdout, stderr=sys.stderr)
+    return run(args.root, data=args.data, out=args.out, sito=args.sito, stdout=sys.stdout, stderr=sys.stderr)
 
 
 def _add_attestazione(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

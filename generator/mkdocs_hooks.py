@@ -34,8 +34,8 @@ import io
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -156,7 +156,7 @@ def on_post_build(config: MkDocsConfig) -> None:
         (site / name).write_text(page, encoding="utf-8")
 
 
-def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., object]) -> LiveReloadServer:
     """Stop watching the staging folder: the build writes it, so watching it rebuilt every edit twice."""
     root = Path(config.config_file_path).resolve().parent
     for own in (root / B.STAGING, root / "build" / "anteprima-errore"):

@@ -42,10 +42,10 @@ import tempfile
 from collections.abc import Iterable, Mapping
 from decimal import ROUND_HALF_EVEN, Decimal
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TypedDict
 
-from .model import Misura, Piano, Progetto, Rilevazione, Valore
-from .score import STATI, Anno, RisultatoAzione, valuta_progetto
+from .model import Causa, Metodo, Misura, Piano, Progetto, Rilevazione, Tipo, TipoRilevazione, Valore, Verso
+from .score import STATI, Anno, RisultatoAzione, Stato, valuta_progetto
 
 FOLDER = "opendata"
 FILE_JSON = "performance.json"
@@ -86,13 +86,17 @@ def _points(d: Decimal | None) -> Decimal | None:
     return _exact(d.quantize(_QUANTO, rounding=ROUND_HALF_EVEN))
 
 
-def _valore(v: Valore | None) -> Decimal | str | bool | None:
+def _valore(v: Valore | None) -> JsonValore:
     """A KPI value for JSON: number, ISO date, boolean or null."""
     if v is None or isinstance(v, bool):
         return v
     if isinstance(v, dt.date):
         return v.isoformat()
     return _exact(Decimal(v))
+
+
+#: A KPI value in the open data: number, ISO date, boolean or null.
+JsonValore = Decimal | str | bool | None
 
 
 def _number_text(d: Decimal) -> str:
@@ -105,7 +109,7 @@ def _number_text(d: Decimal) -> str:
 # --------------------------------------------------------------------------
 
 
-def _json(obj: Any, level: int = 0) -> str:
+def _json(obj: object, level: int = 0) -> str:
     """``json.dumps(obj, indent=2, ensure_ascii=False)``, but Decimal as an exact number."""
     if obj is None:
         return "null"
@@ -133,16 +137,110 @@ def _json(obj: Any, level: int = 0) -> str:
     raise TypeError(f"valore non esportabile in JSON: {type(obj).__name__}")
 
 
-def json_bytes(obj: Any) -> bytes:
+def json_bytes(obj: object) -> bytes:
     return (_json(obj) + "\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------
 # performance.json
 # --------------------------------------------------------------------------
+# The record's shape, for the code that reads it back (CSV rows, the data
+# package); what each field means is said once, in SCHEMA_JSON below.
 
 
-def _riga_rilevazione(e: RisultatoAzione, ril: Rilevazione) -> dict[str, Any]:
+class ScostamentoJson(TypedDict):
+    causa: Causa
+    descrizione: str
+    azione_correttiva: str | None
+
+
+class SpiegazioneJson(TypedDict):
+    fonte: str | None
+    evidenza: str | None
+    scostamento: ScostamentoJson | None
+
+
+class RilevazioneJson(SpiegazioneJson):
+    data: str
+    tipo: TipoRilevazione
+    esempio: bool
+    valore: JsonValore
+    numeratore: Decimal | None
+    denominatore: Decimal | None
+    grado: Decimal | None
+    nota: str | None
+
+
+class AzioneJson(SpiegazioneJson):
+    codice: str
+    titolo: str
+    indicatore: str
+    peso: Decimal
+    tipo: Tipo
+    verso: Verso
+    target: JsonValore
+    soglia_80: JsonValore
+    soglia_60: JsonValore
+    unita: str | None
+    pira: bool
+    responsabile: list[str]
+    valore: JsonValore
+    grado: Decimal | None
+    stato: Stato
+    nota: str | None
+    rilevazioni: list[RilevazioneJson]
+
+
+class OperativoJson(TypedDict):
+    codice: str
+    titolo: str
+    indicatore: str | None
+    peso: Decimal
+    grado: Decimal | None
+    copertura: Decimal | None
+    stato: Stato | None
+    azioni: list[AzioneJson]
+
+
+class StrategicoJson(TypedDict):
+    codice: str
+    titolo: str
+    indicatore: str | None
+    prospettiva: str
+    target: Decimal | None
+    grado: Decimal | None
+    copertura: Decimal | None
+    raggiunto: bool | None
+    stato: Stato | None
+    obiettivi_operativi: list[OperativoJson]
+
+
+class ProspettivaJson(TypedDict):
+    id: str
+    nome: str
+    grado: Decimal | None
+    copertura: Decimal | None
+    stato: Stato | None
+
+
+class PerformanceJson(TypedDict):
+    anno: int
+    ente: str
+    titolo: str
+    rilevazione: str | None
+    tipo_rilevazione: TipoRilevazione | None
+    esempio: bool
+    metodo: Metodo
+    pubblicazione: Mapping[str, object]
+    grado: Decimal | None
+    copertura: Decimal | None
+    stato: Stato | None
+    strutture: dict[str, str]
+    prospettive: list[ProspettivaJson]
+    obiettivi_strategici: list[StrategicoJson]
+
+
+def _riga_rilevazione(e: RisultatoAzione, ril: Rilevazione) -> RilevazioneJson:
     misura = e.misura
     assert misura is not None
     return {
@@ -158,7 +256,7 @@ def _riga_rilevazione(e: RisultatoAzione, ril: Rilevazione) -> dict[str, Any]:
     }
 
 
-def _spiegazione(misura: Misura | None) -> dict[str, Any]:
+def _spiegazione(misura: Misura | None) -> SpiegazioneJson:
     """Where a value comes from and why it falls short (data contract, optional keys)."""
     sc = misura.scostamento if misura is not None else None
     return {
@@ -168,7 +266,7 @@ def _spiegazione(misura: Misura | None) -> dict[str, Any]:
     }
 
 
-def _azione(e: RisultatoAzione, anno: Anno) -> dict[str, Any]:
+def _azione(e: RisultatoAzione, anno: Anno) -> AzioneJson:
     a = e.azione
     return {
         "codice": a.codice,
@@ -192,7 +290,7 @@ def _azione(e: RisultatoAzione, anno: Anno) -> dict[str, Any]:
     }
 
 
-def _pubblicazione_vuota() -> dict[str, Any]:
+def _pubblicazione_vuota() -> dict[str, object]:
     return {
         "piano": {"pubblicato": None, "aggiornato": None},
         "relazione": {"pubblicato": None, "aggiornato": None},
@@ -200,7 +298,7 @@ def _pubblicazione_vuota() -> dict[str, Any]:
     }
 
 
-def performance(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def performance(anno: Anno, pubblicazione: Mapping[str, object] | None = None) -> PerformanceJson:
     """The ``performance.json`` tree (numbers as Decimal) for one scored plan year.
 
     ``pubblicazione``: the year's publication dates and archive state
@@ -285,7 +383,7 @@ _STATO = {
 _TESTO_O_NULL = {"type": ["string", "null"]}
 
 
-def _date_documento(nome: str) -> dict[str, Any]:
+def _date_documento(nome: str) -> dict[str, object]:
     return {
         "type": "object",
         "additionalProperties": False,
@@ -313,14 +411,14 @@ _PUBBLICAZIONE = {
 }
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+def _nullable(schema: object) -> dict[str, object]:
     return {"anyOf": [schema, {"type": "null"}]}
 
 
 _VALORE_QUALSIASI = {"anyOf": [_NUMERO, _DATA, {"type": "boolean"}, {"type": "null"}]}
 
 
-def _valori_per_tipo(tipo: str) -> dict[str, Any]:
+def _valori_per_tipo(tipo: str) -> dict[str, object]:
     """(target, soglia, valore) schemas for one KPI type."""
     if tipo == "data":  # a deadline not met yet has no value, even in a history row
         return {"target": _DATA, "soglia": _nullable(_DATA), "valore": _nullable(_DATA)}
@@ -443,7 +541,7 @@ _STRATEGICO = {
     },
 }
 
-SCHEMA_JSON: dict[str, Any] = {
+SCHEMA_JSON: dict[str, object] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "Performance: piano, rilevazioni e grado di raggiungimento",
     "description": (
@@ -496,8 +594,8 @@ SCHEMA_JSON: dict[str, Any] = {
 # --------------------------------------------------------------------------
 
 
-def _field(name: str, tipo: str, titolo: str, descrizione: str = "", **vincoli: Any) -> dict[str, Any]:
-    f: dict[str, Any] = {"name": name, "type": tipo, "title": titolo}
+def _field(name: str, tipo: str, titolo: str, descrizione: str = "", **vincoli: object) -> dict[str, object]:
+    f: dict[str, object] = {"name": name, "type": tipo, "title": titolo}
     if descrizione:
         f["description"] = descrizione
     if tipo == "date":
@@ -530,7 +628,7 @@ _CAMPI_SPIEGAZIONE = [
     _field("scostamento_azione_correttiva", "string", "Azione correttiva"),
 ]
 
-FIELDS: dict[str, list[dict[str, Any]]] = {
+FIELDS: dict[str, list[dict[str, object]]] = {
     "prospettive": [
         _ANNO,
         _RIL,
@@ -606,7 +704,7 @@ FIELDS: dict[str, list[dict[str, Any]]] = {
 }
 
 #: CSV resources in publication order: name -> (title, description, primary key, foreign keys).
-CSV_RESOURCES: dict[str, tuple[str, str, list[str], list[dict[str, Any]]]] = {
+CSV_RESOURCES: dict[str, tuple[str, str, list[str], list[dict[str, object]]]] = {
     "prospettive": ("Prospettive", "Grado di ogni prospettiva nell'ultima rilevazione.", ["id"], []),
     "obiettivi_strategici": (
         "Obiettivi strategici",
@@ -635,7 +733,7 @@ CSV_RESOURCES: dict[str, tuple[str, str, list[str], list[dict[str, Any]]]] = {
 }
 
 
-def _csv_cell(v: Any) -> str:
+def _csv_cell(v: object) -> str:
     if v is None:
         return ""
     if v is True:
@@ -659,10 +757,10 @@ def csv_text(text: str) -> str:
     return "'" + text if text.startswith(_FORMULA) else text
 
 
-def _csv_rows(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, list[dict[str, Any]]]:
+def _csv_rows(doc: PerformanceJson, strutture: Mapping[str, str]) -> dict[str, list[dict[str, object]]]:
     """CSV rows per resource, read off the JSON tree (so both say the same)."""
     base = {"anno": doc["anno"], "rilevazione": doc["rilevazione"]}
-    rows: dict[str, list[dict[str, Any]]] = {k: [] for k in CSV_RESOURCES}
+    rows: dict[str, list[dict[str, object]]] = {k: [] for k in CSV_RESOURCES}
     for p in doc["prospettive"]:
         rows["prospettive"].append({**base, **p})
     for s in doc["obiettivi_strategici"]:
@@ -687,23 +785,23 @@ def _csv_rows(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str,
     return rows
 
 
-def _flat_scostamento(scostamento: Mapping[str, Any] | None) -> dict[str, Any]:
+def _flat_scostamento(scostamento: Mapping[str, object] | None) -> dict[str, object]:
     """The JSON's nested scostamento as three CSV columns."""
     sc = scostamento or {}
     return {f"scostamento_{k}": sc.get(k) for k in ("causa", "descrizione", "azione_correttiva")}
 
 
-def _csv_bytes(campi: list[dict[str, Any]], rows: Iterable[Mapping[str, Any]]) -> bytes:
+def _csv_bytes(campi: list[dict[str, object]], rows: Iterable[Mapping[str, object]]) -> bytes:
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    names = [c["name"] for c in campi]
+    names = [str(c["name"]) for c in campi]
     w.writerow(names)
     for r in rows:
         w.writerow([_csv_cell(r.get(n)) for n in names])
     return buf.getvalue().encode("utf-8")
 
 
-def csv_files(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str, bytes]:
+def csv_files(doc: PerformanceJson, strutture: Mapping[str, str]) -> dict[str, bytes]:
     rows = _csv_rows(doc, strutture)
     return {f"{nome}.csv": _csv_bytes(FIELDS[nome], rows[nome]) for nome in CSV_RESOURCES}
 
@@ -713,7 +811,7 @@ def csv_files(doc: Mapping[str, Any], strutture: Mapping[str, str]) -> dict[str,
 # --------------------------------------------------------------------------
 
 
-def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
+def datapackage(piano: Piano, doc: PerformanceJson) -> dict[str, object]:
     """The Frictionless Data Package descriptor for one plan year.
 
     Profile ``data-package`` (not ``tabular-data-package``): the JSON file is
@@ -724,7 +822,7 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
     No ``created`` stamp
     (it would come from the clock and break byte-identical rebuilds).
     """
-    risorse: list[dict[str, Any]] = [
+    risorse: list[dict[str, object]] = [
         {
             "name": "performance",
             "path": FILE_JSON,
@@ -740,7 +838,7 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
         },
     ]
     for nome, (titolo, descrizione, chiave, esterne) in CSV_RESOURCES.items():
-        schema: dict[str, Any] = {"fields": FIELDS[nome], "missingValues": [""], "primaryKey": chiave}
+        schema: dict[str, object] = {"fields": FIELDS[nome], "missingValues": [""], "primaryKey": chiave}
         if esterne:
             schema["foreignKeys"] = [dict(fk) for fk in esterne]
         risorse.append(
@@ -779,7 +877,7 @@ def datapackage(piano: Piano, doc: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------
 
 
-def year_files(anno: Anno, pubblicazione: Mapping[str, Any] | None = None) -> dict[str, bytes]:
+def year_files(anno: Anno, pubblicazione: Mapping[str, object] | None = None) -> dict[str, bytes]:
     """The open-data files of one scored plan year, by file name."""
     piano = anno.piano
     doc = performance(anno, pubblicazione)

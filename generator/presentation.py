@@ -63,7 +63,6 @@ import html
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
@@ -293,7 +292,7 @@ def _one_line(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip()
 
 
-def md(text: Any) -> Md:
+def md(text: object) -> Md:
     """Untrusted text -> Markdown that renders as exactly that text, on one line."""
     if isinstance(text, Md):
         return text
@@ -312,7 +311,7 @@ def md(text: Any) -> Md:
     return Md(escaped)
 
 
-def md_gfm(text: Any) -> Md:
+def md_gfm(text: object) -> Md:
     """Untrusted text -> inert GitHub-flavoured Markdown on one line.
 
     :func:`md` plus GitHub's ``$`` and ``~``: the pull-request summary is
@@ -323,7 +322,7 @@ def md_gfm(text: Any) -> Md:
     return Md(md(text).translate(_GFM))
 
 
-def md_block(text: Any) -> Md:
+def md_block(text: object) -> Md:
     """Untrusted multi-paragraph text (descrizione, nota) -> escaped paragraphs.
 
     Blank lines separate paragraphs (as staff expect from a YAML block);
@@ -336,12 +335,12 @@ def md_block(text: Any) -> Md:
     return Md("\n\n".join(escaped))
 
 
-def attr(text: Any) -> str:
+def attr(text: object) -> str:
     """Untrusted text for a double-quoted HTML attribute (alt, title), one line."""
     return html.escape(_one_line(str(text)), quote=True)
 
 
-def html_text(text: Any) -> str:
+def html_text(text: object) -> str:
     """Untrusted text inside raw HTML content (a figcaption), one line."""
     return html.escape(_one_line(str(text)), quote=True)
 
@@ -350,7 +349,7 @@ class UnformattedValue(TypeError):
     """A template printed a number or date without an Italian formatter."""
 
 
-def finalize(value: Any) -> str:
+def finalize(value: object) -> str:
     """Jinja2 ``finalize``: escape everything a template prints, unless trusted.
 
     ``Md`` passes; ``str`` is escaped with :func:`md`; ``int`` (years,

@@ -32,7 +32,6 @@ import subprocess
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
@@ -103,7 +102,7 @@ def campi(y: S.PianoYaml) -> Campi:
                     out[(a.codice, "peso")] = (a.peso, "percentuale", None)
                     for nome in ("target", "soglia_80", "soglia_60"):
                         raw = getattr(a, nome)
-                        v: Any = None
+                        v: Valore | None = None
                         if raw is not None and a.tipo != "qualitativo":
                             got = interpret(a.tipo, raw, y.anno, nome)
                             v = None if isinstance(got, Problema) else got
@@ -119,7 +118,7 @@ def _leggi(text: str, rel: str) -> Campi | None:
         return None
 
 
-def _uguali(a: Any, b: Any) -> bool:
+def _uguali(a: object, b: object) -> bool:
     if isinstance(a, Decimal) and isinstance(b, Decimal):
         return a == b
     return type(a) is type(b) and a == b

@@ -56,16 +56,16 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from ..model import Progetto
 from ..relazione import BOZZA
 from . import urls
 
 #: Python-Markdown extensions, as in ``mkdocs.yml`` (a test keeps them equal);
 #: ``toc`` without the permalink "¶", which has no use on paper.
 MARKDOWN_EXTENSIONS: tuple[str, ...] = ("tables", "generator.render.tabelle", "attr_list", "md_in_html", "admonition", "def_list", "toc")
-EXTENSION_CONFIGS: dict[str, dict[str, Any]] = {"toc": {"permalink": False}}
+EXTENSION_CONFIGS: dict[str, dict[str, object]] = {"toc": {"permalink": False}}
 
 #: The print stylesheet (fonts, cover, page numbers, tables).
 PRINT_CSS = Path(__file__).parent / "templates" / "pdf.css"
@@ -103,7 +103,7 @@ class PdfDocument:
     data: dt.date | None = None  # the data's date (metadata), never the clock's
 
 
-def pdf_documents(progetto: Any, aggiornato: dt.date | None) -> list[PdfDocument]:
+def pdf_documents(progetto: Progetto, aggiornato: dt.date | None) -> list[PdfDocument]:
     """The PDFs of every plan year: its Piano and its Relazione.
 
     The Relazione's cover states its state in the words the site uses
@@ -133,7 +133,7 @@ def pdf_documents(progetto: Any, aggiornato: dt.date | None) -> list[PdfDocument
 # --------------------------------------------------------------------------
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+def _front_matter(text: str) -> tuple[dict[str, object], str]:
     """(front matter, body) of a generated page; the front matter parsed safely."""
     m = _FRONT_MATTER.match(text)
     if not m:
@@ -314,7 +314,7 @@ def _fetcher_class() -> type:
             super().__init__(allowed_protocols=[RESOURCE_SCHEME], allow_redirects=False, timeout=1)
             self._leggi = read
 
-        def fetch(self, url: str, headers: Any = None) -> Any:
+        def fetch(self, url: str, headers: object = None) -> object:
             if not url.startswith(f"{RESOURCE_SCHEME}:"):
                 raise ValueError(f"risorsa esterna non ammessa nel PDF: {url[:200]}")
             rel = url[len(RESOURCE_SCHEME) + 1 :]
