@@ -207,7 +207,7 @@ def _cmd_nuovo_anno(args: argparse.Namespace) -> int:
     from .nuovo_anno import NuovoAnnoError, nuovo_anno
 
     try:
-        dest = nuovo_anno(args.root, args.anno, sovrascrivi=args.sovrascrivi)
+        dest = nuovo_anno(args.root, args.anno, overwrite=args.sovrascrivi)
     except NuovoAnnoError as err:
         print(f"errore: {err}\nnessun file scritto", file=sys.stderr)
         return 1

@@ -17,11 +17,10 @@ import shutil
 import tempfile
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from .diagnostics import format_text
 from .runtime import write_atomic
-from .source import SourceError, load
+from .source import SourceError, YamlData, load
 from .spreadsheet.yamlout import CommentedMap, CommentedSeq, dump, num, q
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/plan.schema.json"
@@ -32,7 +31,7 @@ class NuovoAnnoError(Exception):
     """A message for the user (Italian), with nothing written."""
 
 
-def _piano_precedente(root: Path, anno: int) -> tuple[Path, dict[str, Any]]:
+def _piano_precedente(root: Path, anno: int) -> tuple[Path, dict[str, YamlData]]:
     candidati = []
     for p in (root / "plan").glob("*.yml"):
         if p.stem.isdigit() and int(p.stem) < anno:
@@ -49,7 +48,18 @@ def _piano_precedente(root: Path, anno: int) -> tuple[Path, dict[str, Any]]:
     return path, doc.data
 
 
-def _scalar(v: Any, shift: int) -> Any:
+def _map(v: YamlData) -> dict[str, YamlData]:
+    """A group of fields; anything else (a damaged previous plan) reads as
+    empty, and the validator, run on the result, says what is missing."""
+    return v if isinstance(v, dict) else {}
+
+
+def _seq(v: YamlData) -> list[YamlData]:
+    """A list; anything else reads as empty (see :func:`_map`)."""
+    return v if isinstance(v, list) else []
+
+
+def _scalar(v: YamlData, shift: int) -> YamlData | float:
     """A value as written again: Decimals as numbers, ISO deadlines moved by ``shift`` years."""
     if isinstance(v, Decimal):
         return num(v)
@@ -61,14 +71,16 @@ def _scalar(v: Any, shift: int) -> Any:
     return v
 
 
-def _percent(v: Any) -> Any:
+def _percent(v: YamlData) -> YamlData | float:
     if isinstance(v, str):
         return q(v)
     return _scalar(v, 0)
 
 
-def costruisci(prev: dict[str, Any], prev_file: str, anno: int) -> CommentedMap:
-    prev_anno = int(prev.get("anno", anno - 1))
+def build_plan(prev: dict[str, YamlData], prev_file: str, anno: int) -> CommentedMap:
+    """The new year's plan from the previous one's data, every copied entry marked for review."""
+    raw_anno = prev.get("anno", anno - 1)
+    prev_anno = int(raw_anno) if isinstance(raw_anno, (int, str, Decimal)) else anno - 1
     shift = anno - prev_anno
     root = CommentedMap()
     root["ente"] = prev.get("ente", "")
@@ -78,23 +90,23 @@ def costruisci(prev: dict[str, Any], prev_file: str, anno: int) -> CommentedMap:
     tri.fa.set_flow_style()
     root["triennio"] = tri
     root["metodo"] = prev.get("metodo", "fasce")
-    strutture = CommentedMap(prev.get("strutture") or {})
+    strutture = CommentedMap(_map(prev.get("strutture")))
     if strutture:
         root["strutture"] = strutture
         root.yaml_set_comment_before_after_key("strutture", before="\nStrutture responsabili (dal piano precedente)")
     persps = CommentedSeq()
-    for p in prev.get("prospettive") or []:
+    for p in map(_map, _seq(prev.get("prospettive"))):
         pm = CommentedMap()
         for k in ("id", "nome", "descrizione"):
             if k in p:
                 pm[k] = p[k]
         ss = CommentedSeq()
-        for s in p.get("obiettivi_strategici") or []:
+        for s in map(_map, _seq(p.get("obiettivi_strategici"))):
             sm = CommentedMap()
             for k in ("codice", "titolo", "descrizione", "indicatore"):
                 if k in s:
                     sm[k] = q(str(s[k])) if k == "codice" else s[k]
-            old = {str(y): v for y, v in (s.get("target") or {}).items()}
+            old = {str(y): v for y, v in _map(s.get("target")).items()}
             tgt = CommentedMap()
             nota = None
             for y in (anno, anno + 1, anno + 2):
@@ -113,7 +125,7 @@ def costruisci(prev: dict[str, Any], prev_file: str, anno: int) -> CommentedMap:
                 comment += f"; {', '.join(missing)}: da fissare"
             sm.yaml_add_eol_comment(comment, "target")
             oo = CommentedSeq()
-            for o in s.get("obiettivi_operativi") or []:
+            for o in map(_map, _seq(s.get("obiettivi_operativi"))):
                 om = CommentedMap()
                 for k, v in o.items():
                     if k == "azioni":
@@ -121,7 +133,7 @@ def costruisci(prev: dict[str, Any], prev_file: str, anno: int) -> CommentedMap:
                     om[k] = q(str(v)) if k == "codice" else _percent(v) if k == "peso" else _scalar(v, shift)
                 om.yaml_add_eol_comment(f"{DA_RIVEDERE} (dal piano {prev_anno})", "codice")
                 aa = CommentedSeq()
-                for a in o.get("azioni") or []:
+                for a in map(_map, _seq(o.get("azioni"))):
                     am = CommentedMap()
                     for k, v in a.items():
                         if k == "codice":
@@ -156,18 +168,18 @@ def costruisci(prev: dict[str, Any], prev_file: str, anno: int) -> CommentedMap:
     return root
 
 
-def nuovo_anno(root: Path, anno: int, sovrascrivi: bool = False) -> Path:
+def nuovo_anno(root: Path, anno: int, overwrite: bool = False) -> Path:
     """Write ``plan/<anno>.yml``; raise NuovoAnnoError (nothing written) if it cannot."""
     from .validate import check_project, line_reader
 
     dest = root / "plan" / f"{anno}.yml"
-    if dest.exists() and not sovrascrivi:
+    if dest.exists() and not overwrite:
         raise NuovoAnnoError(f"{dest.relative_to(root).as_posix()} esiste già\nsuggerimento: modificalo direttamente, oppure aggiungi --sovrascrivi per ricrearlo dal piano precedente")
     prev_path, prev = _piano_precedente(root, anno)
-    testo = dump(costruisci(prev, prev_path.relative_to(root).as_posix(), anno))
+    text = dump(build_plan(prev, prev_path.relative_to(root).as_posix(), anno))
     with tempfile.TemporaryDirectory(prefix="nuovo-anno-") as tmp:
         shutil.copytree(root / "plan", Path(tmp) / "plan")
-        (Path(tmp) / "plan" / f"{anno}.yml").write_text(testo, encoding="utf-8")
+        (Path(tmp) / "plan" / f"{anno}.yml").write_text(text, encoding="utf-8")
         checked = check_project(Path(tmp))
         mine = [d for d in checked.errors if d.pos.file == f"plan/{anno}.yml"]
         if mine:
@@ -175,5 +187,5 @@ def nuovo_anno(root: Path, anno: int, sovrascrivi: bool = False) -> Path:
                 format_text(mine, line_reader(Path(tmp)))
                 + f"il piano {anno} ricavato da {prev_path.name} non supera la validazione: correggi prima {prev_path.name}"
             )
-    write_atomic(dest, testo.encode("utf-8"))
+    write_atomic(dest, text.encode("utf-8"))
     return dest

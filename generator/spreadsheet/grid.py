@@ -13,11 +13,11 @@ Both readers parse XML through defusedxml (no entity expansion attacks).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal, Protocol
 
 from .errors import CellError, ImportFailed
 
@@ -245,7 +245,24 @@ def _read_ods(path: Path, display: str) -> list[Sheet]:
     return sheets
 
 
-def _children(node: Any, ns: str, wanted: tuple[str, ...], groups: tuple[str, ...]) -> Iterator[Any]:
+class _OdfNode(Protocol):
+    """The members of an odfpy element (or text node) this reader uses: odfpy
+    has no type hints, so its objects arrive untyped and are read through this."""
+
+    qname: tuple[str, str]
+    nodeType: int
+    TEXT_NODE: int
+    data: str  # text nodes only
+
+    @property
+    def childNodes(self) -> Sequence[_OdfNode]: ...
+
+    def getAttrNS(self, namespace: str, localpart: str) -> str | None: ...
+
+    def getElementsByType(self, element: object) -> Sequence[_OdfNode]: ...
+
+
+def _children(node: _OdfNode, ns: str, wanted: tuple[str, ...], groups: tuple[str, ...]) -> Iterator[_OdfNode]:
     for child in node.childNodes:
         if getattr(child, "qname", None) is None:
             continue
@@ -255,7 +272,7 @@ def _children(node: Any, ns: str, wanted: tuple[str, ...], groups: tuple[str, ..
             yield from _children(child, ns, wanted, groups)
 
 
-def _ods_text(cell: Any) -> str:
+def _ods_text(cell: _OdfNode) -> str:
     from odf.text import P
 
     parts = []
@@ -264,7 +281,7 @@ def _ods_text(cell: Any) -> str:
     return "\n".join(parts)
 
 
-def _plain(node: Any) -> str:
+def _plain(node: _OdfNode) -> str:
     out = []
     for child in node.childNodes:
         if child.nodeType == child.TEXT_NODE:
@@ -282,10 +299,12 @@ def _plain(node: Any) -> str:
     return "".join(out)
 
 
-def _ods_cell(cell: Any, OFFICENS: str) -> Cell | None:
+def _ods_cell(cell: _OdfNode, OFFICENS: str) -> Cell | None:
     kind = cell.getAttrNS(OFFICENS, "value-type")
     if kind in ("float", "percentage", "currency"):
         raw = cell.getAttrNS(OFFICENS, "value")
+        if raw is None:  # a number cell without its number: the file is damaged
+            raise TypeError("office:value missing")
         d = norm(Decimal(raw))
         if kind == "percentage":
             return Cell(norm(d * 100), "percentuale")

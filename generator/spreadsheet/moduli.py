@@ -17,9 +17,10 @@ import never has to guess them from the file name.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -78,7 +79,54 @@ class Modulo:
     azioni: tuple[Azione, ...]
 
 
-def write_text(ws: Any, row: int, column: int, value: object) -> Any:
+# openpyxl has no type hints: its objects are read through the few members
+# the forms use.
+
+
+class _Cell(Protocol):
+    data_type: str
+    number_format: str
+    alignment: object
+    font: object
+    fill: object
+    protection: object
+
+    @property
+    def coordinate(self) -> str: ...
+
+
+class _Dimension(Protocol):
+    width: float
+
+
+class _SheetProtection(Protocol):
+    sheet: bool
+    formatColumns: bool
+
+
+class _Worksheet(Protocol):
+    title: str
+    sheet_state: str
+    freeze_panes: object
+
+    @property
+    def column_dimensions(self) -> Mapping[str, _Dimension]: ...
+
+    @property
+    def protection(self) -> _SheetProtection: ...
+
+    def cell(self, row: int, column: int, value: object = None) -> _Cell: ...
+
+    def __getitem__(self, key: str) -> _Cell: ...
+
+    def add_data_validation(self, validation: object) -> None: ...
+
+
+class _Validation(Protocol):
+    def add(self, ref: str) -> None: ...
+
+
+def write_text(ws: _Worksheet, row: int, column: int, value: object) -> _Cell:
     """Write a cell whose text comes from the data: never a formula.
 
     openpyxl stores a string starting with «=» as a formula; a title in the
@@ -121,7 +169,7 @@ def _latest_values(progetto: Progetto, anno: int, data: dt.date) -> dict[str, st
     return out
 
 
-def _write_instructions(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+def _write_instructions(ws: _Worksheet, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
     lines = [
         (f"{piano.ente} — Piano della Performance {piano.anno}", True),
         (f"Rilevazione al {fmt.data(data)} ({tipo})", True),
@@ -165,7 +213,7 @@ def _soglia(a: Azione, key: str) -> str:
     return "" if v is None else fmt.valore(v, a.tipo, a.unita)
 
 
-def _write_values(ws: Any, m: Modulo, data: dt.date, tipo: str, latest: dict[str, str]) -> None:
+def _write_values(ws: _Worksheet, m: Modulo, data: dt.date, tipo: str, latest: dict[str, str]) -> None:
     cols = COLUMNS + (CONSUNTIVO_COLUMNS if tipo == "consuntivo" else [])
     idx = {k: i for i, (k, _, _) in enumerate(cols, start=1)}
     write_text(ws, 1, 1, f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
@@ -177,8 +225,8 @@ def _write_values(ws: Any, m: Modulo, data: dt.date, tipo: str, latest: dict[str
         ws.column_dimensions[get_column_letter(i)].width = {"titolo": 40, "indicatore": 40, "nota": 40, "descrizione": 40, "azione_correttiva": 40}.get(cols[i - 1][0], 16)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=idx["valore"])
 
-    def dv(**kw: Any) -> Any:
-        v = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="Valore non valido", **kw)
+    def dv(**kw: str) -> _Validation:
+        v: _Validation = DataValidation(allow_blank=True, showErrorMessage=True, errorTitle="Valore non valido", **kw)
         ws.add_data_validation(v)
         return v
 
@@ -242,7 +290,7 @@ def _write_values(ws: Any, m: Modulo, data: dt.date, tipo: str, latest: dict[str
     ws.protection.formatColumns = False  # widening a column to read is fine
 
 
-def _write_meta(ws: Any, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+def _write_meta(ws: _Worksheet, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
     for i, (k, v) in enumerate((("formato", FORMAT), ("piano", piano.anno), ("data", data.isoformat()), ("tipo", tipo), ("struttura", m.struttura), ("nome", m.nome)), start=1):
         ws.cell(row=i, column=1, value=k)
         write_text(ws, i, 2, v).number_format = "@"

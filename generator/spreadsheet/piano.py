@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
 
+from ..diagnostics import Diagnostic
 from ..runtime import write_atomic
 from .errors import CellError, ImportFailed, cell_name, format_report
 from .grid import Cell, Sheet, read_sheets
@@ -656,7 +656,7 @@ def _add_comments(m: CommentedMap, note: dict[str, str], alias: dict[str, str]) 
 class ImportResult:
     text: str
     warnings: list[CellError]
-    diagnostics: list[Any]  # validator diagnostics (warnings only when it succeeded)
+    diagnostics: list[Diagnostic]  # the validator's (warnings only, since it succeeded)
 
 
 def _pick_sheet(sheets: list[Sheet], nome: str | None, display: str) -> Sheet:

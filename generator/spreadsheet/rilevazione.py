@@ -22,7 +22,6 @@ import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 from .. import presentation as fmt
 from ..model import Azione, Piano
@@ -59,7 +58,7 @@ class Answer:
     file: str
     row: int
     value_column: int
-    yaml: Any
+    yaml: object  # the value as it goes into the YAML (a scalar or a flow mapping)
     cells: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -141,7 +140,7 @@ def read_modulo(path: Path, display: str, piani: dict[int, Piano], errors: list[
     return Modulo(display, anno, data, tipo, meta.get("struttura", ""), answers)
 
 
-def _read_row(f: Sheet, r: int, cols: dict[str, int], a: Azione, data: dt.date, tipo: str, file: str, errors: list[CellError]) -> Any:
+def _read_row(f: Sheet, r: int, cols: dict[str, int], a: Azione, data: dt.date, tipo: str, file: str, errors: list[CellError]) -> object:
     """The YAML value of one row, or None when the row is not answered (or has errors)."""
     def cell(k: str) -> Cell | None:
         return f.cell(r, cols[k]) if k in cols else None
@@ -156,7 +155,7 @@ def _read_row(f: Sheet, r: int, cols: dict[str, int], a: Azione, data: dt.date, 
     if v_cell is None and n_cell is None and d_cell is None and not any(texts.values()):
         return None
     out = CommentedMap()
-    value: Any = None
+    value: object = None
     if n_cell is not None or d_cell is not None:
         if a.tipo not in ("numero", "percentuale"):
             err("numeratore", f"un rapporto numeratore/denominatore non vale per l'azione «{a.codice}», di tipo {a.tipo}", "scrivi il valore nella colonna «Valore»")
@@ -213,7 +212,7 @@ def _read_row(f: Sheet, r: int, cols: dict[str, int], a: Azione, data: dt.date, 
     return out
 
 
-def _cell_value(c: Cell, a: Azione, anno: int) -> Any:
+def _cell_value(c: Cell, a: Azione, anno: int) -> str | Decimal | dt.date | bool | int | float | Unreadable:
     if a.tipo == "data":
         if c.kind == "data":
             return c.value
