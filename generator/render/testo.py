@@ -127,13 +127,18 @@ def _blocchi(tokens: list[Token], i: int, stop: str | None) -> tuple[list[str], 
                 inner, i = _blocchi(tokens, i + 1, "list_item_close")
                 marker = f"{n}. " if ordinata else "- "
                 n += 1
+                if not inner:
+                    # An empty item shows nothing, and a bare "- " line under
+                    # another line would make it a heading (setext underline).
+                    continue
                 corpo = "\n\n".join(inner) if inner else ""
                 righe = corpo.split("\n")
                 rientro = " " * 4
                 voce = marker + righe[0] + "".join("\n" + (rientro + r if r else "") for r in righe[1:])
                 voci.append(voce)
             # loose lists (blank lines between items) render the same: keep them tight
-            blocks.append("\n".join(voci))
+            if voci:
+                blocks.append("\n".join(voci))
             i += 1
         elif t.type == "blockquote_open":
             inner, i = _blocchi(tokens, i + 1, "blockquote_close")
