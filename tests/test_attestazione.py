@@ -57,9 +57,9 @@ def _in_range(valori) -> bool:
 # -- the spreadsheet -----------------------------------------------------------------
 
 
-def test_xlsx_on_the_shipped_data_reads_back_one_row_per_obligation(tmp_path):
+def test_xlsx_on_the_shipped_data_reads_back_one_row_per_obligation(tmp_path, run_cli):
     out = tmp_path / "griglia.xlsx"
-    run = attestazione(spedito(tmp_path / "dati"), "--data", "2022-05-31", "--out", str(out))
+    run = run_cli("attestazione", "--root", str(spedito(tmp_path / "dati")), "--data", "2022-05-31", "--out", str(out))
     assert run.returncode == 0, run.stderr
     ws = load_workbook(out).active
     righe = list(ws.iter_rows(values_only=True))
@@ -70,9 +70,9 @@ def test_xlsx_on_the_shipped_data_reads_back_one_row_per_obligation(tmp_path):
     assert relazione[4] == 2021 and relazione[6] < 3 and "Relazione 2021 non ancora validata dall'OIV" in relazione[9]
 
 
-def test_ods_on_the_shipped_data_reads_back_one_row_per_obligation(tmp_path):
+def test_ods_on_the_shipped_data_reads_back_one_row_per_obligation(tmp_path, run_cli):
     out = tmp_path / "griglia.ods"
-    run = attestazione(spedito(tmp_path / "dati"), "--data", "2022-05-31", "--out", str(out))
+    run = run_cli("attestazione", "--root", str(spedito(tmp_path / "dati")), "--data", "2022-05-31", "--out", str(out))
     assert run.returncode == 0, run.stderr
     table = load_ods(str(out)).spreadsheet.getElementsByType(Table)[0]
     righe = [
@@ -94,8 +94,8 @@ def test_the_same_data_give_the_same_spreadsheet_bytes(tmp_path, nome):
     assert (tmp_path / "a" / nome).read_bytes() == (tmp_path / "b" / nome).read_bytes()
 
 
-def test_an_unknown_format_is_refused_before_anything_is_written(tmp_path):
-    run = attestazione(spedito(tmp_path / "dati"), "--out", str(tmp_path / "griglia.csv"))
+def test_an_unknown_format_is_refused_before_anything_is_written(tmp_path, run_cli):
+    run = run_cli("attestazione", "--root", str(spedito(tmp_path / "dati")), "--out", str(tmp_path / "griglia.csv"))
     assert run.returncode == 2 and "xlsx" in run.stderr
     assert not (tmp_path / "griglia.csv").exists()
 
@@ -220,28 +220,20 @@ def test_an_smvp_not_changed_for_over_a_year_scores_lower_on_timeliness(tmp_path
 # -- the same check in validate --strict and in the pull-request summary ------------------
 
 
-def test_validate_strict_prints_the_grid_notes_as_warnings(tmp_path):
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", "--strict", "--root", str(spedito(tmp_path))],
-        capture_output=True, text=True, cwd=REPO, check=False,
-    )
+def test_validate_strict_prints_the_grid_notes_as_warnings(tmp_path, run_cli):
+    run = run_cli("validate", "--strict", "--root", str(spedito(tmp_path)), cwd=REPO)
     assert "avviso: attestazione OIV, «Relazione sulla Performance»" in run.stdout
-    assert "avviso: attestazione OIV" not in subprocess.run(
-        [sys.executable, "-m", "generator", "validate", "--root", str(spedito(tmp_path / "b"))],
-        capture_output=True, text=True, cwd=REPO, check=False,
-    ).stdout
+    assert "avviso: attestazione OIV" not in run_cli("validate", "--root", str(spedito(tmp_path / "b"))).stdout
 
 
-def test_pull_request_summary_has_one_line_per_obligation(tmp_path):
+def test_pull_request_summary_has_one_line_per_obligation(tmp_path, run_cli):
     from gitrepo import git
 
     root = spedito(tmp_path)
     git(root, "init", "-q")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "dati", date="2022-05-02T10:00:00+02:00")
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "diff", "HEAD", "--root", str(root)], capture_output=True, text=True, cwd=REPO, check=False,
-    )
+    run = run_cli("diff", "HEAD", "--root", str(root), cwd=REPO)
     assert run.returncode == 0, run.stderr
     sezione = run.stdout.split("### Attestazione OIV")[1]
     assert "al 2 maggio 2022" in sezione.splitlines()[0]

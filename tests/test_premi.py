@@ -8,8 +8,6 @@ the year's total are hidden too; ``validate`` says so at the category's line.
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -91,11 +89,9 @@ def test_validate_warns_at_the_small_category_line(tmp_path):
     assert "«Posizioni organizzative»" in premi[1].message and "dal totale dell'anno" in premi[1].message
 
 
-def test_validate_command_prints_the_warning_with_its_line(tmp_path):
+def test_validate_command_prints_the_warning_with_its_line(tmp_path, run_cli):
     root = _progetto(tmp_path, 1)
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", "--root", str(root)], capture_output=True, text=True, cwd=REPO, check=False
-    )
+    run = run_cli("validate", "--root", str(root), cwd=REPO)
     assert run.returncode == 0
     assert "premi/2021.yml:6:5: avviso: la categoria «Dirigenti» ha 1 destinatari" in run.stdout
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
-from test_validate_corpus import CORPUS, REPO, run_validate
+from test_validate_corpus import CORPUS, REPO
 
 from generator import validate
 from generator.diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
@@ -36,15 +36,15 @@ def copy_case(case: str, tmp_path: Path) -> Path:
 # -- command line -----------------------------------------------------------------
 
 
-def test_missing_responsabile_is_only_a_warning():
-    result = run_validate(CORPUS / "warning-missing-responsabile")
+def test_missing_responsabile_is_only_a_warning(run_cli):
+    result = run_cli("validate", "--root", str(CORPUS / "warning-missing-responsabile"))
     assert result.returncode == 0
     assert "avviso: l'azione «1.1.2» non indica il responsabile" in result.stdout
     assert result.stdout.endswith("0 errori, 1 avviso\n")
 
 
-def test_strict_turns_the_missing_responsabile_warning_into_an_error():
-    result = run_validate(CORPUS / "warning-missing-responsabile", "--strict")
+def test_strict_turns_the_missing_responsabile_warning_into_an_error(run_cli):
+    result = run_cli("validate", "--root", str(CORPUS / "warning-missing-responsabile"), "--strict")
     assert result.returncode == 1
     assert "plan/2021.yml:32:25: errore: l'azione «1.1.2» non indica il responsabile" in result.stdout
     # the only other lines are the attestation grid's notes, which stay warnings
@@ -52,8 +52,8 @@ def test_strict_turns_the_missing_responsabile_warning_into_an_error():
     assert "avviso: l'azione" not in result.stdout
 
 
-def test_clean_project_exits_zero_even_with_strict():
-    result = run_validate(VALID, "--strict")
+def test_clean_project_exits_zero_even_with_strict(run_cli):
+    result = run_cli("validate", "--root", str(VALID), "--strict")
     assert result.returncode == 0
     # --strict adds the attestation grid's notes, as warnings that never fail the check
     assert [line for line in result.stdout.splitlines() if ": avviso: " in line or ": errore: " in line] == [
@@ -62,8 +62,8 @@ def test_clean_project_exits_zero_even_with_strict():
     assert "errore" not in result.stdout.replace("0 errori", "")
 
 
-def test_github_format_writes_one_annotation_per_problem():
-    result = run_validate(CORPUS / "multi-error", "--format", "github")
+def test_github_format_writes_one_annotation_per_problem(run_cli):
+    result = run_cli("validate", "--root", str(CORPUS / "multi-error"), "--format", "github")
     lines = result.stdout.splitlines()
     assert result.returncode == 1
     assert len(lines) == 6
@@ -76,15 +76,15 @@ def test_github_format_writes_one_annotation_per_problem():
     )
 
 
-def test_github_format_marks_warnings_as_warnings():
-    result = run_validate(CORPUS / "warning-missing-responsabile", "--format", "github")
+def test_github_format_marks_warnings_as_warnings(run_cli):
+    result = run_cli("validate", "--root", str(CORPUS / "warning-missing-responsabile"), "--format", "github")
     assert result.returncode == 0
     assert result.stdout.startswith("::warning file=plan/2021.yml,line=32,col=25,title=Avviso di validazione::")
 
 
-def test_python_object_tag_is_reported_and_never_executed(tmp_path: Path):
+def test_python_object_tag_is_reported_and_never_executed(tmp_path: Path, run_cli):
     root = copy_case("python-object-tag", tmp_path)
-    result = run_validate(root, cwd=root)
+    result = run_cli("validate", "--root", str(root), cwd=root)
     assert result.returncode == 1
     assert "etichetta YAML «!!python/object/apply:os.system» non ammessa" in result.stdout
     assert not (root / "corpus-pwned-marker").exists()
@@ -113,8 +113,8 @@ def test_measurements_are_checked_even_when_the_plan_has_semantic_errors():
     not (REPO / "plan" / "2021.yml").exists(),
     reason="plan/2021.yml (the shipped plan) is not transcribed yet",
 )
-def test_shipped_data_validates_cleanly():
-    result = run_validate(REPO)
+def test_shipped_data_validates_cleanly(run_cli):
+    result = run_cli("validate", "--root", str(REPO))
     assert result.returncode == 0, result.stdout
     assert " errore: " not in result.stdout
 
@@ -279,34 +279,20 @@ def test_any_edit_gets_positioned_italian_diagnostics_not_a_crash(files):
         assert "lettore YAML" not in d.message, d.message
 
 
-def test_validate_also_reports_errors_in_the_optional_premi_data(tmp_path):
-    import shutil
-    import subprocess
-    import sys
-
-    repo = Path(__file__).resolve().parents[1]
+def test_validate_also_reports_errors_in_the_optional_premi_data(tmp_path, run_cli):
     for folder in ("plan", "measurements"):
-        shutil.copytree(repo / folder, tmp_path / folder)
+        shutil.copytree(REPO / folder, tmp_path / folder)
     (tmp_path / "premi").mkdir()
     (tmp_path / "premi" / "2021.yml").write_text("anno: 2021\nstanziato: 1000\nimporto: 5\n", encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", "--root", str(tmp_path)],
-        capture_output=True, text=True, check=False,
-    )
+    run = run_cli("validate", "--root", str(tmp_path))
     assert run.returncode == 1
     assert "premi/2021.yml:3:1: errore: chiave sconosciuta «importo»" in run.stdout
 
 
-def test_a_negative_premi_amount_is_reported_in_italian(tmp_path):
-    import subprocess
-    import sys
-
+def test_a_negative_premi_amount_is_reported_in_italian(tmp_path, run_cli):
     (tmp_path / "premi").mkdir()
     (tmp_path / "premi" / "2021.yml").write_text("anno: 2021\nstanziato: 1000\ndistribuito: -5\n", encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "generator", "validate", "--root", str(tmp_path)],
-        capture_output=True, text=True, check=False,
-    )
+    run = run_cli("validate", "--root", str(tmp_path))
     assert "premi/2021.yml:3:14: errore: «distribuito» deve essere maggiore o uguale a 0, trovato «-5»" in run.stdout
 
 
