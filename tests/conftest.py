@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import hypothesis_profiles  # noqa: F401  registers "suite" and "check"
 import pytest
 from hypothesis import settings
 
-# Property tests check correctness, not speed (speed lives in bench/): on the
-# shared 2-core machine a slow example must not fail a test by its deadline.
-settings.register_profile("suite", deadline=None)
+# The whole suite's profile unless `--hypothesis-profile=check` (make check)
+# asks for the edit loop's; see tests/hypothesis_profiles.py.
 settings.load_profile("suite")
 
 # --------------------------------------------------------------------------

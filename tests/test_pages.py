@@ -23,6 +23,7 @@ import jinja2
 import markdown
 import pytest
 from hypothesis import given, settings, strategies as st
+from hypothesis_profiles import examples
 
 from generator import opendata
 from generator.diagnostics import Pos
@@ -177,7 +178,7 @@ def test_untrusted_text_in_a_link_stays_link_text(testo):
     assert "".join(tree.text).strip() == _normal(testo)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.text(alphabet=st.characters(blacklist_categories=["Cs"]), max_size=60))
 def test_any_text_renders_as_itself(testo):
     """Whatever staff write, the paragraph shows exactly that text (spaces collapsed)."""

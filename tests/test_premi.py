@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from hypothesis_profiles import examples
 
 from generator.premi import Categoria, Premi, complementari, piccola, pubblicabili
 from generator.render import pages, urls
@@ -127,7 +128,7 @@ _categoria = st.builds(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(_categoria, min_size=1, max_size=6))
 def test_hidden_totals_always_cover_enough_recipients_or_everything(categorie):
     premi = Premi(2021, sum((c.stanziato for c in categorie), Decimal(0)), None, None, tuple(categorie))

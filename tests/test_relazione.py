@@ -12,6 +12,7 @@ from pathlib import Path
 import markdown
 import pytest
 from hypothesis import example, given, settings, strategies as st
+from hypothesis_profiles import examples
 
 from generator import relazione as R
 from generator.diagnostics import Diagnostic
@@ -458,7 +459,7 @@ class _Tag(__import__("html.parser").parser.HTMLParser):
 ALFABETO = "ab <>&\"'[]()!*_#-=:|{}\\`\n.1/" + "javascript:data:https://x.y"
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @example("- \n\n- ")  # empty items once made "- " a heading's underline
 @given(st.lists(st.sampled_from(list(ALFABETO) + ["javascript:", "<script>", "](", "{: ", "!!! ", "    ", "<div>", "http://e.org", "\n\n", "- ", "> ", "1. "]), max_size=60).map("".join))
 def test_any_staff_markdown_renders_only_allowed_tags_and_links(testo):

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import factories as f
 from hypothesis import given, settings, strategies as st
+from hypothesis_profiles import examples
 
 from generator.score import grado_azione, valuta
 
@@ -174,7 +175,7 @@ def piano_misurato(draw):
     return f.piano(prospettive, metodo=draw(METODI)), valori
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(piano_misurato())
 def test_every_parent_lies_between_its_childrens_min_and_max(dati):
     piano, valori = dati
@@ -186,7 +187,7 @@ def test_every_parent_lies_between_its_childrens_min_and_max(dati):
     assert _figli_entro(r.grado, [s.grado for s in r.strategici()])
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(piano_misurato(), st.randoms(use_true_random=False))
 def test_strategic_grado_does_not_depend_on_the_operational_objectives_order(dati, rnd):
     piano, valori = dati
@@ -203,7 +204,7 @@ def test_strategic_grado_does_not_depend_on_the_operational_objectives_order(dat
     assert (s.grado, s.copertura) == (dopo.grado, dopo.copertura)
 
 
-@settings(max_examples=60)
+@settings(max_examples=examples(60))
 @given(piano_misurato())
 def test_every_grado_is_between_0_and_100_or_none(dati):
     piano, valori = dati

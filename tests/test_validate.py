@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis_profiles import examples
 from test_validate_corpus import CORPUS, REPO
 
 from generator import validate
@@ -261,7 +262,7 @@ def edited_project(draw):
     return {**_BASE, rel: "\n".join(lines)}
 
 
-@settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(files=edited_project())
 def test_any_edit_gets_positioned_italian_diagnostics_not_a_crash(files):
     with tempfile.TemporaryDirectory() as tmp:
