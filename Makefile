@@ -70,9 +70,12 @@ lint: $(STAMP)
 	$(VPY) -m mypy
 
 # The edit loop: lint, then every test but the browser, benchmark and
-# whole-site-build ones (markers `browser`, `bench`, `slow`). `make test` runs them all.
+# whole-site-build ones (markers `browser`, `bench`, `slow`), on every core
+# (pytest-xdist; whole files per worker, so a file's module fixtures are built
+# once), with a quarter of the property tests' examples (Hypothesis profile
+# `check`). `make test` runs them all, one at a time, with every example.
 check: lint node_modules/.package-lock.json
-	$(VPY) -m pytest -q -m "not browser and not bench and not slow"
+	$(VPY) -m pytest -q -n auto --dist loadfile --hypothesis-profile=check -m "not browser and not bench and not slow"
 
 test: $(STAMP) node_modules/.package-lock.json system-deps lint
 	$(VPY) -m pytest

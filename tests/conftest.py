@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +21,15 @@ from pathlib import Path
 import hypothesis_profiles  # noqa: F401  registers "suite" and "check"
 import pytest
 from hypothesis import settings
+
+# Bytecode caches are written (into the ignored __pycache__ folders) even
+# where the environment says PYTHONDONTWRITEBYTECODE, as this machine's does:
+# without them every `python -m generator` a test starts compiled the whole
+# generator again, and pytest re-rewrote every test module at each run
+# (~7 s of CPU in `make check`, a tenth of it). The hostile cases set the
+# variable again for the commands they watch, which only read these caches.
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+sys.dont_write_bytecode = False
 
 # The whole suite's profile unless `--hypothesis-profile=check` (make check)
 # asks for the edit loop's; see tests/hypothesis_profiles.py.
