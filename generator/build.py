@@ -9,9 +9,11 @@ build here never leaves a half-made result behind:
 3. **render** every page and open-data file *in memory* (docs-relative
    path -> bytes) and draw the charts into the content cache, and check
    that no generated file would overwrite a hand-written one in ``docs/``.
-   Incremental: a page whose input fingerprint matches the previous
-   build's, and the open data of a year whose files did not change, are
-   kept instead (see :mod:`generator.staging`);
+   Incremental: the pages are made as page jobs (:mod:`generator.render.pages`)
+   and only the jobs :mod:`generator.incremental` finds changed (their
+   fingerprint differs from the manifest's, or their staged output is not
+   intact) are rendered; the open data of a year whose data did not change
+   is kept too (see :mod:`generator.staging`);
 4. **stage**: write them, with copies of the hand-written ``docs/``, into
    ``build/docs/``, touching only files whose content changed (their mtimes
    stay, so incremental tools see no change), linking charts from the
@@ -33,7 +35,6 @@ import contextlib
 import ctypes
 import datetime as dt
 import errno
-import hashlib
 import logging
 import os
 import re
@@ -50,6 +51,7 @@ from .diagnostics import Diagnostic, ValidationFailed, format_text
 from .runtime import rare_gc
 
 if TYPE_CHECKING:
+    from .model import Progetto
     from .render.charts import Workers
 
 #: Where the staging docs folder lives, relative to the project root.
@@ -228,7 +230,8 @@ def ostacoli(root: Path) -> list[str]:
 
 
 def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Preparato:
-    from . import opendata, provenance, pubblicazione, score, staging as stg
+    from . import incremental, opendata, provenance, pubblicazione, score, staging as stg
+    from .fingerprint import Fingerprinter
     from .render import charts, pages
     from .validate import check_project
 
@@ -252,42 +255,39 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         pub = pubblicazione.calcola(root, progetto, storia)
     with _tempo(tempi, "punteggi"):
         anni = score.valuta_progetto(progetto)
-        # Years whose input files (and their commits) are as the previous
-        # build saw them: their parts' fingerprints and open data carry over.
-        codice = pages.codice()
-        firme_anni = {a: _firma_anno(root, progetto, a, prov, codice, use_directory_urls, repo_url, pub) for a in progetto.piani}
-        noti = {a: prima.anni[a] for a, f in firme_anni.items() if prima.anni.get(a, {}).get("firma") == f}
+    # One fingerprinter for the build: the scored years that open data and
+    # many pages receive are walked once (see generator.fingerprint).
+    fp = Fingerprinter()
+    code = incremental.code_digest()
     with _tempo(tempi, "dati aperti"):
         od: dict[str, bytes] = {}
         tenuti: set[str] = set()
+        od_fingerprints: dict[int, str] = {}
         for a in sorted(progetto.piani):
             prefisso = f"{opendata.FOLDER}/{a}/"
+            pub_a = pub.anno(a)
+            # What year_files receives, fingerprinted like a page job.
+            od_fingerprints[a] = incremental.data_fingerprint(code, (anni[a], pub_a), fp)
             vecchi = [rel for rel in prima.file if rel.startswith(prefisso)]
-            if a in noti and vecchi and all(rel in intact_files for rel in vecchi):
+            if prima.opendata.get(a) == od_fingerprints[a] and vecchi and all(rel in intact_files for rel in vecchi):
                 od.update({rel: (staging / rel).read_bytes() for rel in vecchi})  # the downloads page lists them
                 tenuti.update(vecchi)
             else:
-                od.update({prefisso + nome: data for nome, data in opendata.year_files(anni[a], pub.anno(a)).items()})
+                od.update({prefisso + nome: data for nome, data in opendata.year_files(anni[a], pub_a).items()})
         od = dict(sorted(od.items()))
     with _tempo(tempi, "pagine"):
-        precedenti = {
-            path: pages.Impronta(firma, grafici)
-            for path, (firma, grafici) in prima.pagine.items()
-            if path in intact_files and all(g in intact_files for g in grafici)
-        }
-        sito = pages.render_site(
+        sj = pages.site_jobs(
             progetto, anni, premi=progetto.premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
             pubblicazione=pub,
-            precedenti=precedenti, frammenti={a: v["frammenti"] for a, v in noti.items()},
-            cache_dir=_cartella(root / JINJA_CACHE),
-            codice=codice,
         )
-    for path in sito.riusate:
-        tenuti.add(path)
-        tenuti.update(sito.firme[path].grafici)
-    generati: dict[str, bytes] = {p: t.encode("utf-8") for p, t in sito.pagine.items()}
+        piano = incremental.plan_pages(sj.jobs, prima.pages, intact_files, code=code, fingerprinter=fp)
+        renderer = pages.Renderer(_cartella(root / JINJA_CACHE))
+        testi = {job.path: renderer.render(job) for job in piano.run}
+    tenuti.update(piano.kept_files())
+    figure = sj.figures(piano.run)
+    generati: dict[str, bytes] = {p: t.encode("utf-8") for p, t in testi.items()}
     generati.update((p, data) for p, data in od.items() if p not in tenuti)
-    problemi = _collisioni({**generati, **dict.fromkeys(sito.grafici, b""), **dict.fromkeys(tenuti, b"")}, mano, "docs")
+    problemi = _collisioni({**generati, **dict.fromkeys(figure, b""), **dict.fromkeys(tenuti, b"")}, mano, "docs")
     if problemi:
         raise BuildError("\n".join(problemi))
     with _tempo(tempi, "grafici"):
@@ -296,13 +296,13 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         in_staging = {
             rel: v.content.removeprefix(stg.CHART_PREFIX)
             for rel, v in prima.file.items()
-            if rel in sito.grafici and v.content.startswith(stg.CHART_PREFIX) and rel in intact_files
+            if rel in figure and v.content.startswith(stg.CHART_PREFIX) and rel in intact_files
         }
         voci_cache, disegnati = charts.ensure_cached(
-            sito.grafici.values(), cache, workers=workers, alt=sito.alt, staged=in_staging
+            [f.spec for f in figure.values()], cache, workers=workers, alt={k: f.alt for k, f in figure.items()}, staged=in_staging
         )
     with _tempo(tempi, "pdf"):
-        stampati = _pdf(root, progetto, sito, generati, mano, tenuti, voci_cache, use_directory_urls, max(1, workers.processes))
+        stampati = _pdf(root, progetto, sj.aggiornato, testi, generati, mano, tenuti, voci_cache, use_directory_urls, max(1, workers.processes))
     problemi = _collisioni(stampati, mano, "docs")
     if problemi:
         raise BuildError("\n".join(problemi))
@@ -319,31 +319,28 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         )
         stg.save_manifest(
             root / MANIFESTO,
-            stg.Manifest(
-                file=voci,
-                pagine={p: (i.firma, i.grafici) for p, i in sorted(sito.firme.items()) if i.firma is not None},
-                anni={a: {"firma": firme_anni[a], "frammenti": sito.frammenti.get(a, {})} for a in sorted(firme_anni)},
-            ),
+            stg.Manifest(file=voci, pages=dict(sorted(piano.records.items())), opendata=dict(sorted(od_fingerprints.items()))),
         )
     return Preparato(
         root=root,
         staging=staging,
-        nav=nav_completa(sito.nav, mano),
-        esempio=sito.esempio,
-        aggiornato=sito.aggiornato,
+        nav=nav_completa(sj.nav, mano),
+        esempio=sj.esempio,
+        aggiornato=sj.aggiornato,
         avvisi=[d for d in diags if not d.is_error],
         scritti=scritti,
         rimossi=rimossi,
         tempi=tempi,
-        riusate=len(sito.riusate),
+        riusate=len(piano.reused),
         disegnati=disegnati,
     )
 
 
 def _pdf(
     root: Path,
-    progetto: Any,
-    sito: Any,
+    progetto: Progetto,
+    aggiornato: dt.date | None,
+    testi: Mapping[str, str],
     generati: Mapping[str, bytes],
     mano: Mapping[str, bytes],
     tenuti: set[str],
@@ -352,15 +349,15 @@ def _pdf(
     jobs: int | None,
 ) -> dict[str, bytes]:
     """The PDF editions of the Piano and the Relazione, from the pages just
-    rendered (or kept) and their charts; laid out again only when their
-    content changed (``.cache/pdf``, keyed on it)."""
+    rendered (``testi``) or kept, and their charts; laid out again only when
+    their content changed (``.cache/pdf``, keyed on it)."""
     from .render import pdf
 
     staging = root / STAGING
 
     def pagina(rel: str) -> str | None:
-        if rel in sito.pagine:
-            return str(sito.pagine[rel])
+        if rel in testi:
+            return testi[rel]
         if rel in tenuti:
             return (staging / rel).read_text(encoding="utf-8")
         return None
@@ -381,7 +378,7 @@ def _pdf(
     cartella = _cartella(Path(condivisa) if condivisa else root / PDF_CACHE)
     try:
         stampati, usati = pdf.generate(
-            pdf.pdf_documents(progetto, sito.aggiornato),
+            pdf.pdf_documents(progetto, aggiornato),
             pagina,
             leggi,
             cartella,
@@ -398,21 +395,6 @@ def _pdf(
 def _cartella(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
-
-
-def _firma_anno(
-    root: Path, progetto: Any, anno: int, prov: Any, codice: str, use_directory_urls: bool, repo_url: str | None, pub: Any
-) -> str:
-    """Fingerprint of everything one plan year's pages and open data are made
-    from: the code, the settings, the bytes of its plan and measurement files
-    and their commits (``git blame``), its publication dates and archive state."""
-    from .staging import digest
-
-    files = [progetto.piani[anno].file, *sorted(r.file for r in progetto.rilevazioni_di(anno))]
-    h = hashlib.sha256(f"{codice}\0{use_directory_urls}\0{repo_url}\0{anno}\0{pub.anno(anno)!r}\0".encode())
-    for f in files:
-        h.update(f"{f}\0{digest((root / f).read_bytes())}\0{prov.firme.get(f)}\0".encode())
-    return h.hexdigest()
 
 
 def configura(config: Any, prep: Preparato) -> None:

@@ -11,10 +11,11 @@ writing it (52,000 files at 300x the seed). So the build keeps a manifest,
   chart cache). A file whose ``stat`` still matches is known without being
   read; one that does not match (edited, deleted, or written by a build
   that crashed before saving the manifest) is simply written again;
-- per page, its input fingerprint and charts (see
-  :mod:`generator.render.pages`), so unchanged pages are not rendered;
-- per plan year, the fingerprint of its input files and of the parts pages
-  read (so unchanged years are not fingerprinted again).
+- per page, the fingerprint of its page job and its charts
+  (:class:`PageRecord`; :mod:`generator.incremental` computes and compares
+  them), so unchanged pages are not rendered;
+- per plan year, the fingerprint of what its open-data files are made from
+  (so unchanged years' files are kept, not exported again).
 
 The manifest is only ever an optimisation: a missing, corrupt or foreign
 one means a full build, never a wrong one. Deleting ``build/`` forces that.
@@ -31,12 +32,11 @@ import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from .runtime import write_atomic
 
 #: Bump when the manifest's meaning changes: an older one is then ignored.
-FORMAT = 1
+FORMAT = 2
 CHART_PREFIX = "grafico:"
 
 
@@ -50,13 +50,21 @@ class Entry:
     content: str  # sha256 hex of the bytes, or CHART_PREFIX + chart cache key
 
 
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """A staged page as the build last left it: its job's fingerprint and its charts."""
+
+    fingerprint: str
+    charts: tuple[str, ...] = ()
+
+
 @dataclass
 class Manifest:
     file: dict[str, Entry] = field(default_factory=dict)
-    #: page path -> (fingerprint, chart paths)
-    pagine: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)
-    #: plan year -> {"firma": input files' fingerprint, "frammenti": {...}}
-    anni: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: page path -> its record
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    #: plan year -> fingerprint of what its open-data files are made from
+    opendata: dict[int, str] = field(default_factory=dict)
 
 
 def digest(data: bytes) -> str:
@@ -67,12 +75,12 @@ def load_manifest(path: Path) -> Manifest:
     """The manifest at ``path``; an empty one if it is missing or unreadable."""
     try:
         raw = json.loads(Path(path).read_bytes())
-        if raw.get("formato") != FORMAT:
+        if raw.get("format") != FORMAT:
             return Manifest()
         return Manifest(
             file={rel: Entry(*v) for rel, v in raw["file"].items()},
-            pagine={p: (v[0], tuple(v[1])) for p, v in raw["pagine"].items()},
-            anni={int(a): v for a, v in raw["anni"].items()},
+            pages={p: PageRecord(str(v[0]), tuple(v[1])) for p, v in raw["pages"].items()},
+            opendata={int(a): str(v) for a, v in raw["opendata"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
@@ -81,10 +89,10 @@ def load_manifest(path: Path) -> Manifest:
 def save_manifest(path: Path, m: Manifest) -> None:
     """Write the manifest atomically (sorted keys: same state, same bytes)."""
     data = {
-        "formato": FORMAT,
+        "format": FORMAT,
         "file": {rel: [v.size, v.mtime_ns, v.ino, v.content] for rel, v in m.file.items()},
-        "pagine": {p: [f, list(g)] for p, (f, g) in m.pagine.items()},
-        "anni": {str(a): v for a, v in m.anni.items()},
+        "pages": {p: [r.fingerprint, list(r.charts)] for p, r in m.pages.items()},
+        "opendata": {str(a): f for a, f in m.opendata.items()},
     }
     write_atomic(Path(path), json.dumps(data, sort_keys=True, separators=(",", ":")).encode())
 
@@ -224,4 +232,4 @@ def _remove_others(staging: Path, keep: Mapping[str, Entry]) -> list[str]:
     return sorted(removed)
 
 
-__all__ = ["Entry", "Manifest", "digest", "intact_files", "load_manifest", "save_manifest", "sync"]
+__all__ = ["Entry", "Manifest", "PageRecord", "digest", "intact_files", "load_manifest", "save_manifest", "sync"]

@@ -155,7 +155,7 @@ def test_the_manifest_is_deterministic(built: Path, tmp_path: Path):
     prepara(other)
     a = stg.load_manifest(built / B.MANIFESTO)
     b = stg.load_manifest(other / B.MANIFESTO)
-    assert a.pagine == b.pagine and a.anni == b.anni
+    assert a.pages == b.pages and a.opendata == b.opendata
     assert {k: v.content for k, v in a.file.items()} == {k: v.content for k, v in b.file.items()}
 
 
@@ -179,3 +179,16 @@ def test_random_measured_values_rebuild_like_a_cold_build(tmp_path_factory, valo
     (root / CONSUNTIVO).write_text(text, encoding="utf-8")
     git(root, "commit", "-q", "--allow-empty", "-am", "valori", date="2021-07-03T10:00:00+00:00")
     assert_same_as_cold(root, tmp, "rnd")
+
+
+def test_a_field_read_only_by_a_template_reaches_the_rebuilt_page(built: Path, tmp_path: Path):
+    """The strategic objectives' pages print the plan's ``smvp.soglia_parziale``
+    in their status legend (strategico.md.j2 reads it from the plan; no page
+    code names it). Lowering it to 55% changes no objective's status, so only
+    the template's reading of that field changes the page: a fingerprint kept
+    by hand, without that field, would have reused the stale page."""
+    page = built / B.STAGING / "piano/2021/obiettivi/2/index.md"
+    assert "ma arriva a 60%" in page.read_text(encoding="utf-8")
+    edit(built, PIANO, lambda t: t.replace("\ntitolo:", "\nsmvp:\n  soglia_parziale: 55%\ntitolo:", 1), "soglia parziale")
+    assert_same_as_cold(built, tmp_path, "template-field")
+    assert "ma arriva a 55%" in page.read_text(encoding="utf-8")

@@ -171,7 +171,7 @@ def test_untrusted_text_renders_as_the_same_text_in_a_heading(testo):
 
 @pytest.mark.parametrize("testo", ATTACCHI)
 def test_untrusted_text_in_a_link_stays_link_text(testo):
-    p = pages.Pagina(None, "index.md")  # type: ignore[arg-type]
+    p = pages.Pagina("index.md")
     tree = _parse(_render(f"- {p.link(testo, 'performance/index.md')}"))
     assert [t for t, _ in tree.tags] == ["ul", "li", "a"]
     assert tree.tags[2][1] == {"href": "performance/index.md"}

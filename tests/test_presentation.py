@@ -132,8 +132,7 @@ def test_misura_of_a_deadline_not_met_yet():
 @functools.cache
 def _filtro_sito(nome: str):
     """The Jinja2 filter the site's templates print numbers with (one renderer, built once)."""
-    renderer = pages._Renderer(pages.Progetto(piani={}, rilevazioni=()), {}, premi={}, provenienza=None, opendata={}, use_directory_urls=True)
-    return renderer.env.filters[nome]
+    return pages.environment().filters[nome]
 
 
 @pytest.mark.parametrize(("v", "atteso"), [(Decimal("87.25"), "87,3%"), (Decimal(100) / 3, "33,3%"), (Decimal(100), "100,0%")])

@@ -1,10 +1,20 @@
-"""The transparency site's pages: scored plan -> Markdown files + chart specs.
+"""The transparency site's pages: scored plan -> page jobs -> Markdown files.
 
-Pure and in memory: :func:`render_site` takes the validated project, its
+Pure and in memory. :func:`site_jobs` takes the validated project, its
 scores and the optional extras (bonus data, provenance, open-data files)
-and returns every generated page as text, every chart as a spec (drawn
-later by :mod:`generator.render.charts`) and the navigation built from the
-data. Nothing is written here; :mod:`generator.build` decides where.
+and returns every generated page as a :class:`PageJob`: its path, the exact
+data its template receives, and which template renders it; plus the
+navigation built from the data. :class:`Renderer` turns a job into the
+page's text, a pure function of the job (the environment's filters and
+globals are code). Charts are specs inside the jobs (drawn later by
+:mod:`generator.render.charts`). Nothing is written here and nothing here
+knows about earlier builds: :mod:`generator.incremental` decides which jobs
+run, :mod:`generator.build` where their output goes.
+
+Because a job holds everything its template may read, a template can only
+show what is in the job: the data a page is built from is passed in full
+(the objects the template reads, or a narrower view made for it, never a
+handle to read more, like the whole provenance or a closure).
 
 Safety: every page is a Jinja2 template (``templates/``) rendered with the
 data passed as *values*; the environment's ``finalize`` hook escapes every
@@ -19,26 +29,39 @@ The URL scheme is in :mod:`generator.render.urls`.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import functools
 import html
-import importlib.metadata
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Protocol, TypeAlias
 from urllib.parse import quote
 
 import jinja2
 
 from .. import presentation as pres, score as S
 from ..cache import VerifiedBytecodeCache
-from ..model import Azione, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione
-from ..premi import non_pubblicato, pubblicabili
+from ..model import (
+    Azione,
+    CambioPiano,
+    ObiettivoOperativo,
+    ObiettivoStrategico,
+    Progetto,
+    Relazione,
+    Rilevazione,
+    TipoRilevazione,
+    Valore,
+)
+from ..premi import Premi, non_pubblicato, pubblicabili
 from ..presentation import Md, attr, finalize, html_text, md, md_block
-from ..pubblicazione import VUOTA, Pubblicazione
+from ..provenance import Modifica, Provenienza
+from ..pubblicazione import ANNI_OBBLIGO, VUOTA, Pubblicazione, fine_obbligo, pubblicazione_anno
+from ..relazione import nota_stato, sotto_target as _regola_sotto_target, testo_stato, utilizzo
+from ..variazioni import nome_campo
 from . import charts as C, urls
+from .testo import markdown_sicuro
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -66,135 +89,158 @@ TIPO_RILEVAZIONE = {"monitoraggio": "monitoraggio", "consuntivo": "consuntivo"}
 
 
 # --------------------------------------------------------------------------
-# Inputs and outputs
+# Page jobs and their renderer
 # --------------------------------------------------------------------------
 
 
 #: One plan year with its scores (made once per build by :func:`generator.score.valuta_progetto`).
 Anno = S.Anno
 
+#: MkDocs ``nav`` entries: a page path, or {title: path or a list of entries}.
+NavEntry: TypeAlias = "str | dict[str, str | list[NavEntry]]"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A chart a page shows: its spec (the key is the SVG's docs-relative path) and alt text."""
+
+    spec: C.ChartSpec
+    alt: str
+
+
+@dataclass(frozen=True)
+class PageJob:
+    """One generated page: where it goes, what its template receives, how to render it.
+
+    ``context`` is everything the template ``template`` can read (besides
+    the environment's filters and globals, which are code); ``meta`` is the
+    front matter, in order; ``figures`` the charts the page shows. Rendering
+    is a pure function of these fields (:meth:`Renderer.render`), so their
+    fingerprint (:mod:`generator.incremental`) tells whether the page can
+    have changed.
+    """
+
+    path: str
+    template: str
+    context: Mapping[str, object]
+    meta: tuple[tuple[str, str], ...] = ()
+    figures: tuple[Figure, ...] = ()
+
+    @property
+    def charts(self) -> tuple[str, ...]:
+        """The docs-relative paths of the page's charts."""
+        return tuple(f.spec.key for f in self.figures)
+
+
+@dataclass(frozen=True)
+class SiteJobs:
+    """Every generated page as a job, the data-driven navigation and site-wide facts.
+
+    ``aggiornato``: the latest measurement date (the date of the data, never
+    the build's); ``esempio``: some measurement is example data.
+    """
+
+    jobs: tuple[PageJob, ...]
+    nav: list[NavEntry]
+    esempio: bool
+    aggiornato: dt.date | None
+
+    def figures(self, jobs: Iterable[PageJob] | None = None) -> dict[str, Figure]:
+        """The charts of ``jobs`` (default: all), by docs-relative path."""
+        out: dict[str, Figure] = {}
+        for job in self.jobs if jobs is None else jobs:
+            for f in job.figures:
+                out.setdefault(f.spec.key, f)
+        return out
+
 
 @dataclass
 class Sito:
-    """Everything generated, in memory.
+    """Everything generated, rendered, in memory (:func:`render_site`).
 
     ``pagine``: docs-relative path -> Markdown; ``grafici``: docs-relative
-    SVG path -> spec (the spec's key is the path); ``nav``: the data-driven
-    part of the navigation, in MkDocs ``nav`` form; ``aggiornato``: the
-    latest measurement date (the date of the data, never the build's).
+    SVG path -> spec; ``alt``: the alt text of each chart, as pages show it.
     """
 
     pagine: dict[str, str] = field(default_factory=dict)
     grafici: dict[str, C.ChartSpec] = field(default_factory=dict)
-    nav: list[Any] = field(default_factory=list)
+    alt: dict[str, str] = field(default_factory=dict)
+    nav: list[NavEntry] = field(default_factory=list)
     esempio: bool = False
     aggiornato: dt.date | None = None
-    #: Alt text of every chart in ``grafici`` (as the page shows it).
-    alt: dict[str, str] = field(default_factory=dict)
-    #: Every page, rendered or reused: path -> its fingerprint and charts.
-    firme: dict[str, Impronta] = field(default_factory=dict)
-    #: Pages not rendered because the previous build's are still right.
-    riusate: set[str] = field(default_factory=set)
-    #: Per year, the fingerprints of the parts pages read (see frammenti_anno).
-    frammenti: dict[int, dict[str, str]] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Impronta:
-    """A page's input fingerprint and the charts it shows (docs-relative paths).
+def environment(cache_dir: Path | None = None) -> jinja2.Environment:
+    """The Jinja2 environment every page is rendered in: templates, filters, globals.
 
-    ``firma`` None: the page is always rendered (small site-wide pages).
+    ``cache_dir`` keeps the compiled templates between runs (compiling them
+    is a fixed cost per process, most of a small rebuild; the cache is
+    verified by digest, see :mod:`generator.cache`).
     """
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=False,  # escaping is Markdown-aware: see finalize
+        finalize=finalize,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+        bytecode_cache=VerifiedBytecodeCache(cache_dir) if cache_dir is not None else None,
+    )
+    env.filters.update(
+        grado=pres.grado,
+        perc=pres.percentuale,
+        data=pres.data,
+        numero=pres.numero,
+        euro=pres.euro,
+        mese=pres.mese,
+        blocco=md_block,
+        kb=kb,
+    )
+    env.globals.update(
+        valore=valore,
+        misurato=misurato,
+        verso=verso,
+        responsabili=responsabili,
+        stato=stato,
+        stato_azione=stato_azione,
+        target_azione=target_azione,
+        mancati=mancati,
+        note_sotto_target=note_sotto_target,
+        legenda_obiettivi=pres.legenda_obiettivi,
+        legenda_azioni=pres.legenda_azioni,
+        stato_vuoto=pres.badge("non misurato"),
+        badge=pres.badge,
+        raggiunto=raggiunto,
+        targets=targets,
+        descr_rilevazione=descr_rilevazione,
+        tipo_testo=TIPO_TESTO,
+        sezioni=SEZIONI,
+        urls=urls,
+        PERFORMANCE=PERFORMANCE,
+        punti_misurati=punti_misurati,
+        spiegazione=spiegazione,
+        link_esterno=_link_esterno,
+        si_no=pres.si_no,
+        pubblicabili=pubblicabili,
+        non_pubblicato=non_pubblicato,
+        pubblicato=pubblicato,
+    )
+    return env
 
-    firma: str | None
-    grafici: tuple[str, ...] = ()
 
+class Renderer:
+    """Renders page jobs: one Jinja2 environment, reused for every page."""
 
-# --------------------------------------------------------------------------
-# Fingerprints: what a page reads, so an unchanged page is not rendered again
-# --------------------------------------------------------------------------
-#
-# A page is a pure function of this code and of the data it reads. Its
-# fingerprint hashes that data's ``repr`` (frozen dataclasses: every field,
-# types tagged, positions left out) plus, for the values a page dates with
-# "dato pubblicato il …", the commits of their lines. Over-approximating is fine
-# (a page rendered for nothing costs time); missing an input would publish a
-# stale page, so tests compare incremental builds with cold ones.
+    def __init__(self, cache_dir: Path | None = None) -> None:
+        self.env = environment(cache_dir)
 
-
-def _h(*parts: object) -> str:
-    h = hashlib.sha256()
-    for part in parts:
-        h.update(repr(part).encode("utf-8"))
-        h.update(b"\0")
-    return h.hexdigest()
-
-
-def codice() -> str:
-    """This generator's code, templates and formatting libraries, as one digest.
-
-    Not memoised: under ``mkdocs serve`` one process builds again and again,
-    and an edited template must change every page's fingerprint (~1 ms).
-    """
-    h = hashlib.sha256()
-    pacchetto = Path(__file__).resolve().parent.parent
-    for f in sorted([*pacchetto.rglob("*.py"), *TEMPLATES.rglob("*.j2")]):
-        h.update(f.relative_to(pacchetto).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
-    for dist in ("jinja2", "babel", "matplotlib"):
-        try:
-            h.update(f"{dist}={importlib.metadata.version(dist)}\0".encode())
-        except importlib.metadata.PackageNotFoundError:
-            h.update(f"{dist}=?\0".encode())
-    return h.hexdigest()
-
-
-def _modifiche(prov: Any, oggetti: Iterable[Any]) -> list[Any]:
-    """The commits of every line of ``oggetti`` (None outside git)."""
-    if prov is None:
-        return []
-    return [prov.get(pos) for o in oggetti for pos in (getattr(o, "pos", None) or {}).values()]
-
-
-def frammenti_anno(a: Anno, prov: Any) -> dict[str, str]:
-    """Fingerprints of the parts of one year that pages read.
-
-    ``anno``: the plan's heading data and its rilevazioni (dates, kinds);
-    ``s:<codice>``: a strategic objective's subtree, its scores on every
-    rilevazione and the commits of its lines and of its actions' measured
-    values (its page and its operational objectives' pages read nothing
-    else of the year); ``u:<id>``: the rows of a unit's page (``u:`` for
-    actions without one); ``pira``: the rows of the PIRA page.
-    """
-    piano = a.piano
-    out = {
-        "anno": _h(
-            piano.ente, piano.titolo, piano.anno, piano.triennio, piano.metodo, sorted(piano.strutture.items()),
-            [(p.id, p.nome, p.descrizione) for p in piano.prospettive],
-            [(r.rilevazione.data, r.rilevazione.tipo, r.rilevazione.esempio, r.rilevazione.file) for r in a.storico],
-        )
-    }
-    for s in piano.obiettivi_strategici():
-        oggetti: list[Any] = [s]
-        for o in s.obiettivi_operativi:
-            oggetti.append(o)
-            for az in o.azioni:
-                oggetti.append(az)
-                oggetti += [m for r in a.storico if (m := r.rilevazione.valori.get(az.codice)) is not None]
-        storia = [e for _, e in a.storia_strategico(s.codice)]
-        out["s:" + s.codice] = _h(s, storia, _modifiche(prov, oggetti))
-    ultima = a.ultima
-    unita: dict[str, list[Any]] = {}
-    pira: list[Any] = []
-    for az in piano.azioni():
-        riga = (az, ultima.azione(az.codice) if ultima else None)
-        for u in az.responsabile or ("",):
-            unita.setdefault(u, []).append(riga)
-        if az.pira:
-            pira.append(riga)
-    for u, righe in sorted(unita.items()):
-        out["u:" + u] = _h(righe)
-    out["pira"] = _h(pira)
-    return out
+    def render(self, job: PageJob) -> str:
+        """The page's Markdown: front matter, then the template's output."""
+        body = self.env.get_template(job.template).render(**job.context)
+        front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in job.meta)
+        return f"---\n{front}---\n\n{body.strip()}\n"
 
 
 # --------------------------------------------------------------------------
@@ -202,7 +248,7 @@ def frammenti_anno(a: Anno, prov: Any) -> dict[str, str]:
 # --------------------------------------------------------------------------
 
 
-def valore(v: Any, azione: Azione) -> str:
+def valore(v: Valore | None, azione: Azione) -> str:
     """A target, threshold or value of ``azione``, formatted by its KPI type."""
     return pres.valore(v, azione.tipo, azione.unita)
 
@@ -224,13 +270,14 @@ def verso(azione: Azione) -> str:
     return VERSO_TESTO[azione.verso]
 
 
-def responsabili(azione: Azione, piano: Piano) -> str:
+def responsabili(azione: Azione, strutture: Mapping[str, str]) -> str:
+    """The action's units by name (``strutture``: the plan's id -> name)."""
     if not azione.responsabile:
         return "non indicato"
-    return "; ".join(piano.strutture.get(r, r) for r in azione.responsabile)
+    return "; ".join(strutture.get(r, r) for r in azione.responsabile)
 
 
-def stato(risultato: Any) -> Md:
+def stato(risultato: S.Risultato) -> Md:
     """The result's status as shape + colour + word (:func:`pres.badge`)."""
     return pres.badge(risultato.stato)
 
@@ -272,13 +319,69 @@ def targets(obiettivo: ObiettivoStrategico) -> str:
     return ", ".join(f"{pres.percentuale(v)} nel {anno}" for anno, v in obiettivo.target.items())
 
 
-def descr_rilevazione(r: Rilevazione) -> str:
+class Datata(Protocol):
+    """A rilevazione as pages name it: :class:`Rilevazione` or :class:`RilevazioneView`."""
+
+    @property
+    def data(self) -> dt.date: ...
+
+    @property
+    def tipo(self) -> TipoRilevazione: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RilevazioneView:
+    """A rilevazione without its values: what a page that names it (date, kind) receives.
+
+    A page about one objective lists the year's rilevazioni; given the whole
+    :class:`Rilevazione` it would receive every action's value, and any edit
+    of any value would change its fingerprint.
+    """
+
+    data: dt.date
+    tipo: TipoRilevazione
+
+    @classmethod
+    def of(cls, r: Rilevazione) -> RilevazioneView:
+        return cls(r.data, r.tipo)
+
+
+def descr_rilevazione(r: Datata) -> str:
     return f"{TIPO_RILEVAZIONE[r.tipo]} del {pres.data(r.data)}"
 
 
 def _url(u: str) -> str:
     """A URL safe inside a Markdown link destination (no spaces, parentheses, angle brackets)."""
     return quote(u, safe=":/?#[]@!$&'*+,;=%~").replace("(", "%28").replace(")", "%29")
+
+
+def kb(n: int) -> str:
+    """A file size in kB, Italian style ("1,5\u00a0kB")."""
+    return pres.numero(Decimal(n) / 1024, 1) + "\u00a0kB"
+
+
+def modifica(prov: Provenienza | None, oggetto: object, campo: str = "") -> Modifica | None:
+    """The commit that last changed ``campo`` of a model object (else its own line), or None.
+
+    ``campo="*"`` takes the latest change among all the object's lines (a
+    measured value written as several keys). Resolved here, so the page's
+    job holds the commit, never the whole provenance.
+    """
+    if prov is None:
+        return None
+    posizioni = getattr(oggetto, "pos", {}) or {}
+    return prov.recente(posizioni.values()) if campo == "*" else prov.get(posizioni.get(campo) or posizioni.get(""))
+
+
+def pubblicato(m: Modifica | None) -> Md:
+    """" — dato pubblicato il 3 marzo 2021" (a link to the change when the repository is known), or nothing."""
+    if m is None:
+        return Md("")
+    testo = md(f"dato pubblicato il {pres.data(m.data)}")
+    if m.url:
+        # The commit is the link's target, never its words.
+        return Md(f" — [{testo}]({_url(m.url)})")
+    return Md(f" — {testo}")
 
 
 def _titolo_html(text: str) -> str:
@@ -348,7 +451,7 @@ def spec_ente(key: str, r: S.Risultati) -> C.BarSpec:
 def spec_andamento(
     key: str,
     titolo: str,
-    punti: Iterable[tuple[Rilevazione, Decimal | None]],
+    punti: Iterable[tuple[Datata, Decimal | None]],
     target: Decimal | None = None,
     stato: str | None = None,
 ) -> C.TrendSpec:
@@ -361,50 +464,51 @@ def spec_andamento(
     )
 
 
-def punti_misurati(punti: Sequence[tuple[Rilevazione, Decimal | None]]) -> int:
+def punti_misurati(punti: Sequence[tuple[Datata, Decimal | None]]) -> int:
     return sum(1 for _, g in punti if g is not None)
 
 
-# --------------------------------------------------------------------------
-# Pages
-# --------------------------------------------------------------------------
-
-
+@dataclass(frozen=True)
 class Pagina:
-    """The page being rendered: relative links and figures from its location."""
+    """The page being built, as its template sees it: relative links from its location."""
 
-    def __init__(self, sito: _Renderer, path: str):
-        self._r = sito
-        self.path = path
-        self.grafici: list[str] = []
+    path: str
+    use_directory_urls: bool = True
 
     def url(self, a: str, ancora: str | None = None) -> Md:
         return Md(_url(urls.link(self.path, a, ancora)))
 
-    def link(self, testo: Any, a: str, ancora: str | None = None) -> Md:
+    def link(self, testo: object, a: str, ancora: str | None = None) -> Md:
         return Md(f"[{md(testo)}]({self.url(a, ancora)})")
 
-    def link_azione(self, anno: int, azione: Azione, testo: Any | None = None) -> Md:
+    def link_azione(self, anno: int, azione: Azione, testo: object | None = None) -> Md:
         pagina, ancora = urls.azione(anno, azione.codice)
         return self.link(testo if testo is not None else f"{azione.codice} {azione.titolo}", pagina, ancora)
 
-    def link_obiettivo(self, anno: int, obiettivo: ObiettivoStrategico | ObiettivoOperativo, testo: Any | None = None) -> Md:
+    def link_obiettivo(self, anno: int, obiettivo: ObiettivoStrategico | ObiettivoOperativo, testo: object | None = None) -> Md:
         return self.link(testo if testo is not None else f"{obiettivo.codice} {obiettivo.titolo}", urls.obiettivo(anno, obiettivo.codice))
 
-    def link_file(self, testo: Any, file: str) -> Md:
+    def link_file(self, testo: object, file: str) -> Md:
         return self.link(testo, file)
 
+
+class _Figures:
+    """The charts of one page being built, in the order it shows them."""
+
+    def __init__(self, p: Pagina) -> None:
+        self.p = p
+        self.figures: list[Figure] = []
+
     def figura(self, spec: C.ChartSpec, didascalia: str) -> Md:
-        """Register ``spec`` (its key is the SVG path) and return the HTML figure.
+        """Record ``spec`` (its key is the SVG path) and return the HTML figure.
 
         Raw HTML because the alt text must be HTML-escaped exactly once;
         MkDocs does not rewrite raw HTML, so the ``src`` is made relative
         to the page's *output* folder here.
         """
-        self._r.sito.grafici.setdefault(spec.key, spec)
-        self.grafici.append(spec.key)
-        src = urls.src(self.path, spec.key, self._r.use_directory_urls)
-        alt = self._r.sito.alt[spec.key] = C.alt_text(spec)
+        alt = C.alt_text(spec)
+        self.figures.append(Figure(spec, alt))
+        src = urls.src(self.p.path, spec.key, self.p.use_directory_urls)
         return Md(
             f'<figure class="pf-grafico">\n'
             f'<img src="{attr(_url(src))}" alt="{attr(alt)}" loading="lazy">\n'
@@ -412,186 +516,88 @@ class Pagina:
             f"</figure>"
         )
 
-    def modifica(self, oggetto: Any, campo: str = "") -> Md:
-        """" — dato pubblicato il 3 marzo 2021" (a link to the change when the repository is known) for a field, or nothing.
 
-        ``campo="*"`` takes the latest change among all the object's lines
-        (a measured value written as several keys).
-        """
-        prov = self._r.provenienza
-        if prov is None:
-            return Md("")
-        posizioni = getattr(oggetto, "pos", {}) or {}
-        m = prov.recente(posizioni.values()) if campo == "*" else prov.get(posizioni.get(campo) or posizioni.get(""))
-        if m is None:
-            return Md("")
-        testo = md(f"dato pubblicato il {pres.data(m.data)}")
-        if m.url:
-            # The commit is the link's target, never its words.
-            return Md(f" — [{testo}]({_url(m.url)})")
-        return Md(f" — {testo}")
+class _SiteBuilder:
+    """Makes the site's page jobs from the scored project (nothing is rendered here)."""
 
-
-class _Renderer:
     def __init__(
         self,
         progetto: Progetto,
         anni: Mapping[int, Anno],
         *,
-        premi: Mapping[int, Any],
-        provenienza: Any,
+        premi: Mapping[int, Premi],
+        provenienza: Provenienza | None,
         opendata: Mapping[str, bytes],
         use_directory_urls: bool,
         pubblicazione: Pubblicazione | None = None,
-        precedenti: Mapping[str, Impronta] | None = None,
-        frammenti: Mapping[int, Mapping[str, str]] | None = None,
-        cache_dir: Path | None = None,
-        codice_: str | None = None,
-    ):
+    ) -> None:
         self.progetto = progetto
-        self.precedenti = precedenti or {}
-        self._frammenti_noti = frammenti or {}
         self.anni = dict(sorted(anni.items()))
         self.premi = premi
         self.provenienza = provenienza
         self.pub: Pubblicazione = pubblicazione if pubblicazione is not None else VUOTA
         self.opendata = opendata
         self.use_directory_urls = use_directory_urls
-        self.sito = Sito()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-            autoescape=False,  # escaping is Markdown-aware: see finalize
-            finalize=finalize,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=False,
-            # Compiling the templates is a fixed cost per process, most of a
-            # small rebuild; the cache is verified by digest (generator.cache).
-            bytecode_cache=VerifiedBytecodeCache(cache_dir) if cache_dir is not None else None,
-        )
-        self.env.filters.update(
-            grado=pres.grado,
-            perc=pres.percentuale,
-            data=pres.data,
-            numero=pres.numero,
-            euro=pres.euro,
-            mese=pres.mese,
-            blocco=md_block,
-            kb=lambda n: pres.numero(Decimal(n) / 1024, 1) + "\u00a0kB",
-        )
-        self.env.globals.update(
-            valore=valore,
-            misurato=misurato,
-            verso=verso,
-            responsabili=responsabili,
-            stato=stato,
-            stato_azione=stato_azione,
-            target_azione=target_azione,
-            mancati=mancati,
-            note_sotto_target=note_sotto_target,
-            legenda_obiettivi=pres.legenda_obiettivi,
-            legenda_azioni=pres.legenda_azioni,
-            stato_vuoto=pres.badge("non misurato"),
-            badge=pres.badge,
-            raggiunto=raggiunto,
-            targets=targets,
-            descr_rilevazione=descr_rilevazione,
-            tipo_testo=TIPO_TESTO,
-            sezioni=SEZIONI,
-            urls=urls,
-            PERFORMANCE=PERFORMANCE,
-            punti_misurati=punti_misurati,
-            spiegazione=spiegazione,
-            link_esterno=_link_esterno,
-            si_no=pres.si_no,
-            pubblicabili=pubblicabili,
-            non_pubblicato=non_pubblicato,
-        )
+        self.jobs: dict[str, PageJob] = {}
         date = [r.data for r in progetto.rilevazioni]
-        self.sito.aggiornato = max(date) if date else None
-        self.sito.esempio = any(r.esempio for r in progetto.rilevazioni)
-        # What every page may read besides its own data.
-        self.globale = _h(codice_ or codice(), use_directory_urls, self.sito.esempio, self._ente(), sorted(self.anni), sorted(self.pub.archivio.items()))
+        self.aggiornato_sito = max(date) if date else None
+        self.esempio = any(r.esempio for r in progetto.rilevazioni)
+        self._viste: dict[tuple[int, dt.date], RilevazioneView] = {}
 
-    # -- fingerprints --------------------------------------------------------
-
-    def frammenti(self, a: Anno) -> dict[str, str]:
-        fr = self.sito.frammenti.get(a.anno)
-        if fr is None:
-            noti = self._frammenti_noti.get(a.anno)
-            fr = self.sito.frammenti[a.anno] = dict(noti) if noti is not None else frammenti_anno(a, self.provenienza)
-        return fr
-
-    def firma(self, path: str, *parti: object) -> str:
-        return _h(self.globale, path, parti, self._meta_pubblicazione(path))
-
-    def riusa(self, path: str, firma: str) -> bool:
-        """True (and the page recorded as reused) if the previous build's page is still right."""
-        prima = self.precedenti.get(path)
-        if prima is None or prima.firma != firma:
-            return False
-        self._registra(path, prima)
-        self.sito.riusate.add(path)
-        return True
-
-    def _registra(self, path: str, impronta: Impronta) -> None:
-        """Record a page, rendered or reused; a path is generated once."""
-        if path in self.sito.firme:
-            raise ValueError(f"two generated pages with the same path: {path}")
-        self.sito.firme[path] = impronta
-
-    # -- writing -----------------------------------------------------------
+    # -- jobs ----------------------------------------------------------------
 
     def aggiornato(self, anno: int | None = None) -> dt.date | None:
         if anno is not None and anno in self.anni:
             ultima = self.anni[anno].ultima  # a year without measurements has no data date
             return ultima.rilevazione.data if ultima is not None else None
-        return self.sito.aggiornato
+        return self.aggiornato_sito
 
-    def pagina(
+    def pagina(self, path: str) -> Pagina:
+        return Pagina(path, self.use_directory_urls)
+
+    def job(
         self,
         path: str,
         template: str,
         titolo: str,
         *,
-        anno: int | None = None,
+        anno_dati: int | None = None,
         descrizione: str | None = None,
-        p: Pagina | None = None,
-        firma: str | None = None,
-        **ctx: Any,
+        figure: _Figures | None = None,
+        **ctx: object,
     ) -> None:
-        p = p if p is not None else Pagina(self, path)
-        body = self.env.get_template(template).render(
-            P=p,
-            titolo=titolo,
-            anni=self.anni,
-            esempio=self.sito.esempio,
-            ente=self._ente(),
-            archivio=self.pub.archivio,
-            **ctx,
-        )
-        meta: dict[str, str] = {"title": _titolo_html(titolo)}
-        quando = self.aggiornato(anno)
+        """Add the page at ``path``: ``template`` will receive ``ctx`` plus the
+        page (``P``), its title, the body's name (``ente``) and ``esempio``.
+        ``anno_dati``: the plan year whose latest data date the page shows."""
+        if path in self.jobs:
+            raise ValueError(f"two generated pages with the same path: {path}")
+        p = figure.p if figure is not None else self.pagina(path)
+        meta: list[tuple[str, str]] = [("title", _titolo_html(titolo))]
+        quando = self.aggiornato(anno_dati)
         if quando is not None:
-            meta["aggiornato"] = pres.data(quando)
+            meta.append(("aggiornato", pres.data(quando)))
         if descrizione:
-            meta["description"] = _titolo_html(descrizione)
-        meta.update(self._meta_pubblicazione(path))
-        front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in meta.items())
-        text = f"---\n{front}---\n\n{body.strip()}\n"
-        self._registra(path, Impronta(firma, tuple(p.grafici)))
-        self.sito.pagine[path] = text
+            meta.append(("description", _titolo_html(descrizione)))
+        meta += self._meta_pubblicazione(path)
+        context: dict[str, object] = {"P": p, "titolo": titolo, "esempio": self.esempio, "ente": self._ente(), **ctx}
+        self.jobs[path] = PageJob(path, template, context, tuple(meta), tuple(figure.figures) if figure is not None else ())
 
     def _ente(self) -> str:
         if not self.anni:
             return ""
         return self.anni[max(self.anni)].piano.ente
 
+    def vista(self, anno: int, r: Rilevazione) -> RilevazioneView:
+        """The rilevazione ``r`` as objective pages receive it (one object per build)."""
+        chiave = (anno, r.data)
+        v = self._viste.get(chiave)
+        if v is None:
+            v = self._viste[chiave] = RilevazioneView.of(r)
+        return v
+
     # -- the site ----------------------------------------------------------
 
-    def run(self) -> Sito:
+    def run(self) -> SiteJobs:
         self.home()
         self.performance()
         self.smvp()
@@ -606,8 +612,7 @@ class _Renderer:
         self.pira()
         self.strutture()
         self.dati_aperti()
-        self.sito.nav = self.nav()
-        return self.sito
+        return SiteJobs(tuple(self.jobs.values()), self.nav(), self.esempio, self.aggiornato_sito)
 
     def _ultimo_anno(self) -> Anno | None:
         """The latest plan year that has a measurement, else the latest plan."""
@@ -617,19 +622,20 @@ class _Renderer:
             return con[-1]
         return correnti[-1] if correnti else None
 
-    def _grafici_anno(self, p: Pagina, a: Anno) -> dict[str, Md]:
+    @staticmethod
+    def _grafici_anno(f: _Figures, a: Anno) -> dict[str, Md]:
         """The whole-plan charts (home, relazione): strategic objectives and trend."""
         out: dict[str, Md] = {}
         r = a.ultima
         if r is None:
             return out
-        out["strategici"] = p.figura(
+        out["strategici"] = f.figura(
             spec_ente(urls.grafico_anno(a.anno, "strategici"), r),
             f"Grado di raggiungimento degli obiettivi strategici del piano {a.anno} ({descr_rilevazione(r.rilevazione)}).",
         )
         punti = [(x.rilevazione, x.grado) for x in a.storico]
         if punti_misurati(punti) >= 2:
-            out["andamento"] = p.figura(
+            out["andamento"] = f.figura(
                 spec_andamento(urls.grafico_anno(a.anno, "andamento"), f"Ente, piano {a.anno}", punti),
                 f"Andamento del grado di raggiungimento complessivo dell'ente nelle rilevazioni del {a.anno}.",
             )
@@ -637,145 +643,143 @@ class _Renderer:
 
     def home(self) -> None:
         a = self._ultimo_anno()
-        p_path = urls.HOME
-        p = Pagina(self, p_path)
-        grafici = self._grafici_anno(p, a) if a is not None else {}
-        self.pagina(
-            p_path,
+        f = _Figures(self.pagina(urls.HOME))
+        grafici = self._grafici_anno(f, a) if a is not None else {}
+        self.job(
+            urls.HOME,
             "home.md.j2",
             "Piano e Relazione sulla Performance",
-            p=p,
-            anno=a.anno if a else None,
+            figure=f,
+            anno_dati=a.anno if a else None,
             descrizione=f"Piano e Relazione sulla Performance — {self._ente()}: obiettivi, indicatori, target, risultati e dati aperti.",
             a=a,
             grafici=grafici,
         )
 
     def performance(self) -> None:
-        self.pagina(urls.PERFORMANCE, "performance.md.j2", PERFORMANCE)
+        self.job(urls.PERFORMANCE, "performance.md.j2", PERFORMANCE, anni=tuple(self.anni))
 
     def smvp(self) -> None:
         a = self._ultimo_anno()
         esempio = _esempio_smvp(a) if a is not None else None
-        self.pagina(
+        self.job(
             urls.SMVP,
             "smvp.md.j2",
             "Sistema di misurazione e valutazione della Performance",
-            anno=a.anno if a else None,
+            anno_dati=a.anno if a else None,
             a=a,
             es=esempio,
+            metodi_anni={anno: x.piano.metodo for anno, x in self.anni.items()},
             motivo=motivo,
             pesata=pesata,
             pesata_copertura=pesata_copertura,
         )
 
     def piani(self) -> None:
-        self.pagina(urls.PIANI, "piani.md.j2", "Piano della Performance")
+        self.job(urls.PIANI, "piani.md.j2", "Piano della Performance", anni=self.anni, archivio=self.pub.archivio)
 
     def piano(self, a: Anno) -> None:
-        path = urls.piano(a.anno)
-        firma = self._firma_anno(path, a)
-        if not self.riusa(path, firma):
-            self.pagina(path, "piano.md.j2", f"{a.piano.titolo} (anno {a.anno})", anno=a.anno, a=a, firma=firma)
+        titoli = {anno: x.piano.titolo for anno, x in self.anni.items()}
+        self.job(urls.piano(a.anno), "piano.md.j2", f"{a.piano.titolo} (anno {a.anno})", anno_dati=a.anno, a=a, titoli=titoli)
         for s in a.piano.obiettivi_strategici():
             self.strategico(a, s)
             for o in s.obiettivi_operativi:
                 self.operativo(a, s, o)
 
     @staticmethod
-    def _andamento(p: Pagina, key: str, nome: str, storia: Sequence[tuple[Rilevazione, Any]], anno: int, **spec: Any) -> Md | None:
+    def _andamento(f: _Figures, key: str, nome: str, storia: Sequence[tuple[Datata, S.Risultato]], anno: int, **spec: object) -> Md | None:
         """The trend chart of one item over a year's measurements, if ≥2 are scored."""
         punti = [(r, e.grado) for r, e in storia]
         if punti_misurati(punti) < 2:
             return None
-        return p.figura(
-            spec_andamento(key, nome, punti, **spec),
+        return f.figura(
+            spec_andamento(key, nome, punti, **spec),  # type: ignore[arg-type]  # target/stato, typed by spec_andamento
             f"Andamento del grado di raggiungimento di «{nome}» nelle rilevazioni del {anno}.",
         )
 
-    def _firma_anno(self, path: str, a: Anno) -> str:
-        """A page about the whole year (plan tree, report) reads every part of it."""
-        return self.firma(path, sorted(self.frammenti(a).items()))
-
-    def _firma_obiettivo(self, path: str, a: Anno, s: ObiettivoStrategico) -> str:
-        fr = self.frammenti(a)
-        return self.firma(path, fr["anno"], fr["s:" + s.codice])
-
     def strategico(self, a: Anno, s: ObiettivoStrategico) -> None:
         path = urls.obiettivo(a.anno, s.codice)
-        firma = self._firma_obiettivo(path, a, s)
-        if self.riusa(path, firma):
-            return
-        p = Pagina(self, path)
-        storia = a.storia_strategico(s.codice)
+        f = _Figures(self.pagina(path))
+        storia = [(self.vista(a.anno, r), e) for r, e in a.storia_strategico(s.codice)]
         grafici: dict[str, Md] = {}
         ultimo = storia[-1][1] if storia else None
         if ultimo is not None:
-            grafici["operativi"] = p.figura(
+            grafici["operativi"] = f.figura(
                 spec_strategico(urls.grafico(path, "operativi"), ultimo),
                 f"Grado di raggiungimento degli obiettivi operativi di «{s.codice} {s.titolo}» ({descr_rilevazione(storia[-1][0])}), con il target dell'obiettivo strategico.",
             )
             andamento = self._andamento(
-                p, urls.grafico(path, "andamento"), f"{s.codice} {s.titolo}", storia, a.anno,
+                f, urls.grafico(path, "andamento"), f"{s.codice} {s.titolo}", storia, a.anno,
                 target=ultimo.target, stato=ultimo.stato if ultimo.grado is not None else None,
             )
             if andamento is not None:
                 grafici["andamento"] = andamento
         prospettiva = next(p_ for p_ in a.piano.prospettive if p_.id == s.prospettiva)
-        self.pagina(
+        self.job(
             path,
             "strategico.md.j2",
             f"Obiettivo strategico {s.codice} — {s.titolo}",
-            p=p,
-            firma=firma,
+            figure=f,
+            anno_dati=a.anno,
             anno=a.anno,
-            a=a,
+            titolo_piano=a.piano.titolo,
+            soglia_parziale=a.piano.smvp.soglia_parziale,
             s=s,
-            prospettiva=prospettiva,
+            prospettiva=prospettiva.nome,
             storia=storia,
             ultimo=ultimo,
+            operativi={o.codice: o for o in ultimo.operativi} if ultimo is not None else {},
             grafici=grafici,
+            modifica_target=modifica(self.provenienza, s, "target"),
         )
 
     def operativo(self, a: Anno, s: ObiettivoStrategico, o: ObiettivoOperativo) -> None:
         path = urls.obiettivo(a.anno, o.codice)
-        firma = self._firma_obiettivo(path, a, s)
-        if self.riusa(path, firma):
-            return
-        p = Pagina(self, path)
-        storia = a.storia_operativo(o.codice)
+        f = _Figures(self.pagina(path))
+        storia = [(self.vista(a.anno, r), e) for r, e in a.storia_operativo(o.codice)]
         grafici: dict[str, Md] = {}
         ultimo = storia[-1][1] if storia else None
         if ultimo is not None:
-            grafici["azioni"] = p.figura(
+            grafici["azioni"] = f.figura(
                 spec_operativo(urls.grafico(path, "azioni"), ultimo),
                 f"Grado di raggiungimento delle azioni di «{o.codice} {o.titolo}» ({descr_rilevazione(storia[-1][0])}), con il loro peso.",
             )
-            andamento = self._andamento(p, urls.grafico(path, "andamento"), f"{o.codice} {o.titolo}", storia, a.anno)
+            andamento = self._andamento(f, urls.grafico(path, "andamento"), f"{o.codice} {o.titolo}", storia, a.anno)
             if andamento is not None:
                 grafici["andamento"] = andamento
         azioni = []
         for az in o.azioni:
-            st = a.storia_azione(az.codice)
+            st = [(self.vista(a.anno, r), e) for r, e in a.storia_azione(az.codice)]
             g: dict[str, Md] = {}
+            ultima_misura = None
             if st:
                 r_last, e_last = st[-1]
-                g["bullet"] = p.figura(
+                ultima_misura = e_last.misura
+                g["bullet"] = f.figura(
                     spec_azione(urls.grafico(path, f"azione-{az.codice}"), e_last),
                     f"Valore misurato di «{az.codice} {az.titolo}» rispetto a target e soglie ({descr_rilevazione(r_last)}).",
                 )
-                andamento = self._andamento(p, urls.grafico(path, f"azione-{az.codice}-andamento"), f"{az.codice} {az.titolo}", st, a.anno)
+                andamento = self._andamento(f, urls.grafico(path, f"azione-{az.codice}-andamento"), f"{az.codice} {az.titolo}", st, a.anno)
                 if andamento is not None:
                     g["andamento"] = andamento
-            azioni.append({"azione": az, "storia": st, "ultimo": st[-1][1] if st else None, "grafici": g, "ancora": Md(urls.ancora_azione(az.codice))})
-        self.pagina(
+            azioni.append({
+                "azione": az,
+                "storia": st,
+                "ultimo": st[-1][1] if st else None,
+                "grafici": g,
+                "ancora": Md(urls.ancora_azione(az.codice)),
+                "modifica_target": modifica(self.provenienza, az, "target"),
+                "modifica_valore": modifica(self.provenienza, ultima_misura, "*") if ultima_misura is not None else None,
+            })
+        self.job(
             path,
             "operativo.md.j2",
             f"Obiettivo operativo {o.codice} — {o.titolo}",
-            p=p,
-            firma=firma,
+            figure=f,
+            anno_dati=a.anno,
             anno=a.anno,
-            a=a,
+            titolo_piano=a.piano.titolo,
+            strutture=a.piano.strutture,
             s=s,
             o=o,
             storia=storia,
@@ -785,39 +789,29 @@ class _Renderer:
         )
 
     def relazioni(self) -> None:
-        from ..relazione import testo_stato
-
         stati = {anno: testo_stato(self.progetto.relazione(anno)) for anno in self.anni}
-        self.pagina(urls.RELAZIONI, "relazioni.md.j2", "Relazione sulla Performance", stati=stati)
+        self.job(urls.RELAZIONI, "relazioni.md.j2", "Relazione sulla Performance", stati=stati, anni=self.anni, archivio=self.pub.archivio)
 
     def relazione(self, a: Anno) -> None:
         path = urls.relazione(a.anno)
-        # The Relazione also reads its own folder (state, texts, resources)
-        # and the plan's changes from git: both are in its fingerprint.
-        firma = self.firma(path, sorted(self.frammenti(a).items()), self.progetto.relazione(a.anno), self.progetto.cambi.get(a.anno, ()))
-        if self.riusa(path, firma):
-            return
-        p = Pagina(self, path)
-        grafici = self._grafici_anno(p, a)
-        self.pagina(
+        f = _Figures(self.pagina(path))
+        grafici = self._grafici_anno(f, a)
+        self.job(
             path, "relazione.md.j2", f"Relazione sulla Performance {a.anno}",
-            p=p, firma=firma, anno=a.anno, a=a, grafici=grafici,
-            rel=sezioni_relazione(self.progetto, a, p),
+            figure=f, anno_dati=a.anno, a=a, grafici=grafici,
+            rel=sezioni_relazione(self.progetto, a, f.p),
         )
 
     def premi_pagine(self) -> None:
-        self.pagina(urls.PREMI, "premi.md.j2", "Ammontare complessivo dei premi", premi=self.premi)
-        self.pagina(urls.DATI_PREMI, "dati-premi.md.j2", "Dati relativi ai premi", premi=self.premi)
+        self.job(urls.PREMI, "premi.md.j2", "Ammontare complessivo dei premi", premi=self.premi, anni=tuple(self.anni))
+        self.job(urls.DATI_PREMI, "dati-premi.md.j2", "Dati relativi ai premi", premi=self.premi)
 
     def pira(self) -> None:
-        firma = self.firma(urls.PIRA, [(a.anno, self.frammenti(a)["anno"], self.frammenti(a)["pira"]) for a in self.anni.values()])
-        if self.riusa(urls.PIRA, firma):
-            return
         righe = {
             a.anno: [(az, a.ultima.azione(az.codice) if a.ultima else None) for az in a.piano.azioni() if az.pira]
             for a in reversed(self.anni.values())
         }
-        self.pagina(urls.PIRA, "pira.md.j2", "Piano degli indicatori e dei risultati attesi di bilancio (PIRA)", righe=righe, firma=firma)
+        self.job(urls.PIRA, "pira.md.j2", "Piano degli indicatori e dei risultati attesi di bilancio (PIRA)", righe=righe)
 
     def _strutture(self) -> dict[str, str]:
         """Every unit id -> name; the latest plan's name wins."""
@@ -826,19 +820,8 @@ class _Renderer:
             out.update(a.piano.strutture)
         return dict(sorted(out.items(), key=lambda kv: kv[1].casefold()))
 
-    def _firma_unita(self, path: str, registro: Mapping[str, str], u: str) -> str:
-        return self.firma(
-            path, list(registro.items()), [(a.anno, self.frammenti(a)["anno"], self.frammenti(a).get("u:" + u)) for a in self.anni.values()]
-        )
-
     def strutture(self) -> None:
         registro = self._strutture()
-        firme = {u: self._firma_unita(urls.struttura(u), registro, u) for u in registro}
-        firma_indice = self._firma_unita(urls.STRUTTURE, registro, "") + _h(sorted(firme.values()))
-        da_fare = [u for u in registro if not self.riusa(urls.struttura(u), firme[u])]
-        indice = not self.riusa(urls.STRUTTURE, firma_indice)
-        if not da_fare and not indice:
-            return
         per_struttura: dict[str, dict[int, list[tuple[Azione, S.RisultatoAzione | None]]]] = {k: {} for k in registro}
         senza: dict[int, list[tuple[Azione, S.RisultatoAzione | None]]] = {}
         for a in reversed(self.anni.values()):
@@ -848,18 +831,22 @@ class _Renderer:
                     senza.setdefault(a.anno, []).append(riga)
                 for r in az.responsabile:
                     per_struttura.setdefault(r, {}).setdefault(a.anno, []).append(riga)
-        if indice:
-            self.pagina(
-                urls.STRUTTURE, "strutture.md.j2", "Strutture responsabili",
-                registro=registro, per_struttura=per_struttura, senza=senza, firma=firma_indice,
+        conteggi = {id_: sum(len(righe) for righe in per_anno.values()) for id_, per_anno in per_struttura.items()}
+        self.job(
+            urls.STRUTTURE, "strutture.md.j2", "Strutture responsabili",
+            registro=registro, conteggi=conteggi, senza=senza,
+        )
+        ultime = {a.anno: descr_rilevazione(a.ultima.rilevazione) if a.ultima else None for a in self.anni.values()}
+        for id_, nome in registro.items():
+            righe = per_struttura.get(id_, {})
+            self.job(
+                urls.struttura(id_), "struttura.md.j2", nome,
+                id=id_, nome=nome, righe=righe, ultime={anno: ultime[anno] for anno in righe},
             )
-        for id_ in da_fare:
-            nome = registro[id_]
-            self.pagina(urls.struttura(id_), "struttura.md.j2", nome, id=id_, nome=nome, righe=per_struttura.get(id_, {}), firma=firme[id_])
 
     def dati_aperti(self) -> None:
         per_anno: dict[int, list[tuple[str, str, int]]] = {}
-        pacchetti: dict[int, Any] = {}
+        pacchetti: dict[int, object] = {}
         for path, data in self.opendata.items():
             parts = path.split("/")
             if len(parts) != 3 or not parts[1].isdigit():
@@ -871,7 +858,7 @@ class _Renderer:
         ordine = list(DESCRIZIONE_FILE)
         for files in per_anno.values():
             files.sort(key=lambda f: (ordine.index(f[0]) if f[0] in ordine else len(ordine), f[0]))
-        self.pagina(
+        self.job(
             urls.DATI_APERTI,
             "dati-aperti.md.j2",
             "Dati aperti",
@@ -882,41 +869,38 @@ class _Renderer:
 
     # -- publication dates and archive (D.Lgs. 33/2013, art. 8) ---------------
 
-    def _meta_pubblicazione(self, path: str) -> dict[str, str]:
+    def _meta_pubblicazione(self, path: str) -> list[tuple[str, str]]:
         """Front matter for the site frame (overrides/main.html): the page's
         publication dates, in words and ISO (for <meta>), and the archive label."""
-        out: dict[str, str] = {}
+        out: list[tuple[str, str]] = []
         d = self.pub.date.get(path)
         if d is not None and d.pubblicato is not None:
-            out["pubblicato"] = pres.data(d.pubblicato)
-            out["data_pubblicazione"] = d.pubblicato.isoformat()
+            out += [("pubblicato", pres.data(d.pubblicato)), ("data_pubblicazione", d.pubblicato.isoformat())]
         if d is not None and d.aggiornato is not None:
-            out["modificato"] = pres.data(d.aggiornato)
-            out["data_modifica"] = d.aggiornato.isoformat()
+            out += [("modificato", pres.data(d.aggiornato)), ("data_modifica", d.aggiornato.isoformat())]
         anno = next((a for a in self.pub.archivio if path in (urls.piano(a), urls.relazione(a))), None)
         if anno is not None:
-            out["archivio"] = (
+            out.append((
+                "archivio",
                 f"Documento in archivio: il periodo di pubblicazione obbligatoria di cinque anni "
-                f"(D.Lgs. 33/2013, art. 8) è terminato il {pres.data(self.pub.archivio[anno])}."
-            )
+                f"(D.Lgs. 33/2013, art. 8) è terminato il {pres.data(self.pub.archivio[anno])}.",
+            ))
         return out
 
     def archivio(self) -> None:
         """The "Archivio" page: plan years past the five-year window, with the rule."""
-        from ..pubblicazione import ANNI_OBBLIGO, fine_obbligo, pubblicazione_anno
-
         righe = []
         for anno in sorted(self.anni, reverse=True):
             quando = pubblicazione_anno(self.pub.date, anno)
             righe.append((self.anni[anno], quando, fine_obbligo(quando) if quando else None, anno in self.pub.archivio))
-        self.pagina(
+        self.job(
             urls.ARCHIVIO, "archivio.md.j2", ARCHIVIO,
             righe=righe, oggi=self.pub.oggi, anni_obbligo=ANNI_OBBLIGO, giorno=dt.timedelta(days=1),
         )
 
     # -- navigation ----------------------------------------------------------
 
-    def nav(self) -> list[Any]:
+    def nav(self) -> list[NavEntry]:
         """The data-driven navigation (build.py adds the hand-written pages).
 
         The "Performance" section carries the five sub-sections with the
@@ -929,8 +913,10 @@ class _Renderer:
         # every page grow with it (quadratic site size). Objective and unit
         # pages are reached from the plan tree and the units' index.
         correnti = [a for a in reversed(self.anni.values()) if a.anno not in self.pub.archivio]
-        piani: list[Any] = [urls.PIANI] + [{T(f"Piano {a.anno}"): urls.piano(a.anno)} for a in correnti]
-        relazioni: list[Any] = [urls.RELAZIONI] + [{T(f"Relazione {a.anno}"): urls.relazione(a.anno)} for a in correnti]
+        piani: list[NavEntry] = [urls.PIANI]
+        piani += [{T(f"Piano {a.anno}"): urls.piano(a.anno)} for a in correnti]
+        relazioni: list[NavEntry] = [urls.RELAZIONI]
+        relazioni += [{T(f"Relazione {a.anno}"): urls.relazione(a.anno)} for a in correnti]
         return [
             {"Home": urls.HOME},
             {
@@ -991,19 +977,18 @@ TOTALI_SPESA = {"neutrale": "neutrali", "sensibile": "sensibili al genere", "dir
 
 def sotto_target(e: S.RisultatoAzione) -> bool:
     """Scored below 100: the contract's "shortfall" that needs a scostamento."""
-    from ..relazione import sotto_target as regola
-
-    return regola(e.grado)
+    return _regola_sotto_target(e.grado)
 
 
-def spiegazione(e: S.RisultatoAzione, rilevazione: Rilevazione) -> str:
-    """Why an action is below target, in one line; "" when it is not below target.
+def spiegazione(e: S.RisultatoAzione, rilevazione: Datata | None) -> str:
+    """Why an action is below target, in one line; "" when it is not below target
+    (or there is no rilevazione).
 
     "causa esterna: calo delle istanze …" when explained; in a consuntivo an
     unexplained shortfall is "scostamento non motivato" (the contract's
     words); in a monitoraggio an explanation is not yet required.
     """
-    if not sotto_target(e):
+    if rilevazione is None or not sotto_target(e):
         return ""
     sc = e.misura.scostamento if e.misura is not None else None
     if sc is None:
@@ -1022,11 +1007,27 @@ def _link_esterno(p: Pagina, testo: str, url: str) -> Md:
     return p.link(testo, url.lstrip("/"))
 
 
-def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
-    """What the Relazione's sections show besides the score tables."""
-    from ..relazione import nota_stato, testo_stato, utilizzo
-    from .testo import markdown_sicuro
+def _evidenza(p: Pagina, e: S.RisultatoAzione) -> Md:
+    """The link to the document backing a measured value, or "—"."""
+    if e.misura is not None and e.misura.evidenza:
+        return _link_esterno(p, "documento", e.misura.evidenza)
+    return Md("—")
 
+
+def _valore_prima(c: CambioPiano) -> str:
+    return pres.valore(c.prima, c.tipo, c.unita) if c.prima is not None else "—"
+
+
+def _valore_dopo(c: CambioPiano) -> str:
+    return pres.valore(c.dopo, c.tipo, c.unita) if c.dopo is not None else "—"
+
+
+def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, object]:
+    """What the Relazione's sections show besides the score tables.
+
+    Data and module-level functions only (no closures): the page's job is
+    fingerprinted from it (see :mod:`generator.fingerprint`).
+    """
     rel = progetto.relazione(a.anno)
     r = a.ultima
     ril = r.rilevazione if r is not None else None
@@ -1060,7 +1061,7 @@ def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
         "sezioni": SEZIONI_RELAZIONE,
         "h": [_titolo_ancora(nome, ancora) for ancora, nome in SEZIONI_RELAZIONE],
         "titolo": _titolo_ancora,
-        "sotto": lambda s: [e for o in s.operativi for e in o.azioni if sotto_target(e)] if ril is not None else [],
+        "sotto": {s.codice: [e for o in s.operativi for e in o.azioni if sotto_target(e)] for s in strategici.values()} if ril is not None else {},
         "stato": testo_stato(rel),
         "nota_stato": nota_stato(rel),
         "validazione": _link_esterno(p, "documento di validazione dell'OIV", rel.validazione.documento) if rel.validazione else None,
@@ -1070,7 +1071,7 @@ def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
         "scarti": scarti,
         "per_causa": per_causa,
         "non_motivati": non_motivati,
-        "spiegazione": (lambda e: spiegazione(e, ril)) if ril is not None else (lambda e: ""),
+        "spiegazione": functools.partial(spiegazione, rilevazione=ril),
         "raggiunti": sum(1 for s in strategici.values() if s.raggiunto),
         "cambi": progetto.cambi.get(a.anno, ()),
         "risorse": risorse,
@@ -1080,14 +1081,14 @@ def sezioni_relazione(progetto: Progetto, a: Anno, p: Pagina) -> dict[str, Any]:
         "spese": [(TOTALI_SPESA[k], spese[k]) for k in CLASSI_SPESA if k in spese],
         "tappe": _tappe(a, rel),
         "classi_spesa": CLASSI_SPESA,
-        "evidenza": lambda e: _link_esterno(p, "documento", e.misura.evidenza) if e.misura is not None and e.misura.evidenza else Md("—"),
-        "valore_cambio": lambda c: pres.valore(c.prima, c.tipo, c.unita) if c.prima is not None else "—",
-        "valore_cambio_dopo": lambda c: pres.valore(c.dopo, c.tipo, c.unita) if c.dopo is not None else "—",
-        "nome_campo": _nome_campo,
+        "evidenza": functools.partial(_evidenza, p),
+        "valore_cambio": _valore_prima,
+        "valore_cambio_dopo": _valore_dopo,
+        "nome_campo": nome_campo,
     }
 
 
-def _tappe(a: Anno, rel: Any) -> list[tuple[dt.date, str]]:
+def _tappe(a: Anno, rel: Relazione) -> list[tuple[dt.date, str]]:
     """The recorded steps of the year, by date: adoption, variazioni, measurements, approval."""
     out: list[tuple[dt.date, str]] = []
     if a.piano.adozione is not None:
@@ -1102,12 +1103,6 @@ def _tappe(a: Anno, rel: Any) -> list[tuple[dt.date, str]]:
 def _titolo_ancora(nome: str, ancora: str) -> Md:
     """A heading's text with its fixed anchor: "Contesto {#contesto}" (attr_list)."""
     return Md(f"{md(nome)} {{#{ancora}}}")
-
-
-def _nome_campo(c: Any) -> str:
-    from ..variazioni import nome_campo
-
-    return nome_campo(c)
 
 
 # --------------------------------------------------------------------------
@@ -1162,7 +1157,7 @@ def motivo(e: S.RisultatoAzione, metodo: str) -> str:
     if a.tipo == "si_no":
         return f"risposta «{pres.si_no(bool(m.valore))}» → {g}"
     if a.tipo == "qualitativo":
-        return f"giudizio del valutatore (esito) → {g}"
+        return f"giudizio del valutatore (risultato) → {g}"
     v = valore(m.valore, a)
     meglio = "≤" if a.verso == "decrescente" else "≥"
     peggio = ">" if a.verso == "decrescente" else "<"
@@ -1198,7 +1193,7 @@ def pesata_copertura(s: S.RisultatoStrategico) -> str:
 
 
 # --------------------------------------------------------------------------
-# Entry point
+# Entry points
 # --------------------------------------------------------------------------
 
 
@@ -1207,31 +1202,18 @@ def anni(progetto: Progetto) -> dict[int, Anno]:
     return S.valuta_progetto(progetto)
 
 
-def render_site(
+def site_jobs(
     progetto: Progetto,
     anni_: Mapping[int, Anno] | None = None,
     *,
-    premi: Mapping[int, Any] | None = None,
-    provenienza: Any = None,
+    premi: Mapping[int, Premi] | None = None,
+    provenienza: Provenienza | None = None,
     opendata: Mapping[str, bytes] | None = None,
     use_directory_urls: bool = True,
     pubblicazione: Pubblicazione | None = None,
-    precedenti: Mapping[str, Impronta] | None = None,
-    frammenti: Mapping[int, Mapping[str, str]] | None = None,
-    cache_dir: Path | None = None,
-    codice: str | None = None,
-) -> Sito:
-    """Every generated page (Markdown text) and chart spec, in memory.
-
-    Incremental: a page whose fingerprint equals its entry in ``precedenti``
-    (the previous build's :attr:`Sito.firme`, for pages still intact on
-    disk) is not rendered; it is listed in :attr:`Sito.riusate` instead, and
-    its charts are not asked for. ``frammenti`` are known fingerprints of
-    years whose input files have not changed since (see :func:`frammenti_anno`).
-    ``cache_dir`` keeps the compiled templates between runs; ``codice`` is
-    :func:`codice`, when the caller has already computed it.
-    """
-    r = _Renderer(
+) -> SiteJobs:
+    """Every generated page as a job (nothing rendered), and the navigation."""
+    return _SiteBuilder(
         progetto,
         anni_ if anni_ is not None else anni(progetto),
         premi=premi if premi is not None else progetto.premi,
@@ -1239,12 +1221,55 @@ def render_site(
         opendata=opendata or {},
         use_directory_urls=use_directory_urls,
         pubblicazione=pubblicazione,
-        precedenti=precedenti,
-        frammenti=frammenti,
-        cache_dir=cache_dir,
-        codice_=codice,
+    ).run()
+
+
+def render_site(
+    progetto: Progetto,
+    anni_: Mapping[int, Anno] | None = None,
+    *,
+    premi: Mapping[int, Premi] | None = None,
+    provenienza: Provenienza | None = None,
+    opendata: Mapping[str, bytes] | None = None,
+    use_directory_urls: bool = True,
+    pubblicazione: Pubblicazione | None = None,
+    cache_dir: Path | None = None,
+) -> Sito:
+    """Every generated page rendered (Markdown text) and every chart spec, in memory.
+
+    All of :func:`site_jobs`, each rendered; the build renders only the jobs
+    :mod:`generator.incremental` says have changed.
+    """
+    sj = site_jobs(
+        progetto, anni_, premi=premi, provenienza=provenienza, opendata=opendata,
+        use_directory_urls=use_directory_urls, pubblicazione=pubblicazione,
     )
-    return r.run()
+    renderer = Renderer(cache_dir)
+    figures = sj.figures()
+    return Sito(
+        pagine={job.path: renderer.render(job) for job in sj.jobs},
+        grafici={k: f.spec for k, f in figures.items()},
+        alt={k: f.alt for k, f in figures.items()},
+        nav=sj.nav,
+        esempio=sj.esempio,
+        aggiornato=sj.aggiornato,
+    )
 
 
-__all__ = ["PERFORMANCE", "SEZIONI", "Anno", "Impronta", "Sito", "anni", "codice", "frammenti_anno", "render_site"]
+__all__ = [
+    "PERFORMANCE",
+    "SEZIONI",
+    "Anno",
+    "Figure",
+    "NavEntry",
+    "PageJob",
+    "Pagina",
+    "Renderer",
+    "RilevazioneView",
+    "SiteJobs",
+    "Sito",
+    "anni",
+    "environment",
+    "render_site",
+    "site_jobs",
+]
