@@ -102,10 +102,20 @@ NavEntry: TypeAlias = "str | dict[str, str | list[NavEntry]]"
 
 @dataclass(frozen=True)
 class Figure:
-    """A chart a page shows: its spec (the key is the SVG's docs-relative path) and alt text."""
+    """A chart a page shows: its spec (the key is the SVG's docs-relative path),
+    its caption, and its ``src`` relative to the page's output folder.
+
+    The HTML (:func:`figura`) and the alt text are made when the page is
+    rendered: both are functions of these fields.
+    """
 
     spec: C.ChartSpec
-    alt: str
+    didascalia: str
+    src: str
+
+    @property
+    def alt(self) -> str:
+        return C.alt_text(self.spec)
 
 
 @dataclass(frozen=True)
@@ -226,6 +236,7 @@ def environment(cache_dir: Path | None = None) -> jinja2.Environment:
         pubblicabili=pubblicabili,
         non_pubblicato=non_pubblicato,
         pubblicato=pubblicato,
+        figura=figura,
     )
     return env
 
@@ -499,22 +510,28 @@ class _Figures:
         self.p = p
         self.figures: list[Figure] = []
 
-    def figura(self, spec: C.ChartSpec, didascalia: str) -> Md:
-        """Record ``spec`` (its key is the SVG path) and return the HTML figure.
+    def figura(self, spec: C.ChartSpec, didascalia: str) -> Figure:
+        """Record ``spec`` (its key is the SVG path) and return the figure for the template.
 
-        Raw HTML because the alt text must be HTML-escaped exactly once;
-        MkDocs does not rewrite raw HTML, so the ``src`` is made relative
-        to the page's *output* folder here.
+        MkDocs does not rewrite raw HTML, so the ``src`` is made relative to
+        the page's *output* folder here.
         """
-        alt = C.alt_text(spec)
-        self.figures.append(Figure(spec, alt))
-        src = urls.src(self.p.path, spec.key, self.p.use_directory_urls)
-        return Md(
-            f'<figure class="pf-grafico">\n'
-            f'<img src="{attr(_url(src))}" alt="{attr(alt)}" loading="lazy">\n'
-            f"<figcaption>{html_text(didascalia)}</figcaption>\n"
-            f"</figure>"
-        )
+        f = Figure(spec, didascalia, urls.src(self.p.path, spec.key, self.p.use_directory_urls))
+        self.figures.append(f)
+        return f
+
+
+def figura(f: Figure) -> Md:
+    """A chart as the page's HTML figure (template global).
+
+    Raw HTML because the alt text must be HTML-escaped exactly once.
+    """
+    return Md(
+        f'<figure class="pf-grafico">\n'
+        f'<img src="{attr(_url(f.src))}" alt="{attr(f.alt)}" loading="lazy">\n'
+        f"<figcaption>{html_text(f.didascalia)}</figcaption>\n"
+        f"</figure>"
+    )
 
 
 class _SiteBuilder:
@@ -623,9 +640,9 @@ class _SiteBuilder:
         return correnti[-1] if correnti else None
 
     @staticmethod
-    def _grafici_anno(f: _Figures, a: Anno) -> dict[str, Md]:
+    def _grafici_anno(f: _Figures, a: Anno) -> dict[str, Figure]:
         """The whole-plan charts (home, relazione): strategic objectives and trend."""
-        out: dict[str, Md] = {}
+        out: dict[str, Figure] = {}
         r = a.ultima
         if r is None:
             return out
@@ -687,13 +704,22 @@ class _SiteBuilder:
                 self.operativo(a, s, o)
 
     @staticmethod
-    def _andamento(f: _Figures, key: str, nome: str, storia: Sequence[tuple[Datata, S.Risultato]], anno: int, **spec: object) -> Md | None:
+    def _andamento(
+        f: _Figures,
+        key: str,
+        nome: str,
+        storia: Sequence[tuple[Datata, S.Risultato]],
+        anno: int,
+        *,
+        target: Decimal | None = None,
+        stato: str | None = None,
+    ) -> Figure | None:
         """The trend chart of one item over a year's measurements, if ≥2 are scored."""
         punti = [(r, e.grado) for r, e in storia]
         if punti_misurati(punti) < 2:
             return None
         return f.figura(
-            spec_andamento(key, nome, punti, **spec),  # type: ignore[arg-type]  # target/stato, typed by spec_andamento
+            spec_andamento(key, nome, punti, target=target, stato=stato),
             f"Andamento del grado di raggiungimento di «{nome}» nelle rilevazioni del {anno}.",
         )
 
@@ -701,7 +727,7 @@ class _SiteBuilder:
         path = urls.obiettivo(a.anno, s.codice)
         f = _Figures(self.pagina(path))
         storia = [(self.vista(a.anno, r), e) for r, e in a.storia_strategico(s.codice)]
-        grafici: dict[str, Md] = {}
+        grafici: dict[str, Figure] = {}
         ultimo = storia[-1][1] if storia else None
         if ultimo is not None:
             grafici["operativi"] = f.figura(
@@ -737,7 +763,7 @@ class _SiteBuilder:
         path = urls.obiettivo(a.anno, o.codice)
         f = _Figures(self.pagina(path))
         storia = [(self.vista(a.anno, r), e) for r, e in a.storia_operativo(o.codice)]
-        grafici: dict[str, Md] = {}
+        grafici: dict[str, Figure] = {}
         ultimo = storia[-1][1] if storia else None
         if ultimo is not None:
             grafici["azioni"] = f.figura(
@@ -750,7 +776,7 @@ class _SiteBuilder:
         azioni = []
         for az in o.azioni:
             st = [(self.vista(a.anno, r), e) for r, e in a.storia_azione(az.codice)]
-            g: dict[str, Md] = {}
+            g: dict[str, Figure] = {}
             ultima_misura = None
             if st:
                 r_last, e_last = st[-1]
