@@ -42,17 +42,20 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
 from .diagnostics import Diagnostic, ValidationFailed, format_text
 from .runtime import rare_gc
 
 if TYPE_CHECKING:
+    from mkdocs.config.defaults import MkDocsConfig
+
     from .model import Progetto
     from .render.charts import Workers
+    from .render.pages import NavEntry
 
 #: Where the staging docs folder lives, relative to the project root.
 STAGING = Path("build") / "docs"
@@ -84,7 +87,7 @@ class Preparato:
 
     root: Path
     staging: Path
-    nav: list[Any]
+    nav: list[NavEntry]
     esempio: bool
     aggiornato: dt.date | None
     avvisi: list[Diagnostic]
@@ -163,7 +166,7 @@ def _ordine_guida(indice: bytes | None, pagine: list[str]) -> list[str]:
     return ordine + sorted(p for p in pagine if p not in ordine)
 
 
-def nav_completa(nav_dati: list[Any], mano: Mapping[str, bytes]) -> list[Any]:
+def nav_completa(nav_dati: Sequence[NavEntry], mano: Mapping[str, bytes]) -> list[NavEntry]:
     """The whole navigation: the data's, then the staff guide, other pages, legal pages."""
     nav = list(nav_dati)
     md = [p for p in mano if p.endswith(".md")]
@@ -171,7 +174,7 @@ def nav_completa(nav_dati: list[Any], mano: Mapping[str, bytes]) -> list[Any]:
     if guida:
         indice = f"{GUIDA}/index.md"
         resto = [p for p in guida if p != indice]
-        voci: list[Any] = ([indice] if indice in guida else []) + _ordine_guida(mano.get(indice), resto)
+        voci: list[NavEntry] = [*([indice] if indice in guida else []), *_ordine_guida(mano.get(indice), resto)]
         nav.append({GUIDA_TITOLO: voci})
     altre = sorted(p for p in md if not p.startswith(GUIDA + "/") and p not in PAGINE_FINALI)
     nav.extend(altre)
@@ -397,7 +400,7 @@ def _cartella(path: Path) -> Path:
     return path
 
 
-def configura(config: Any, prep: Preparato) -> None:
+def configura(config: MkDocsConfig, prep: Preparato) -> None:
     """Point a loaded MkDocs config at the staged docs, with the data's nav and banner."""
     config["docs_dir"] = str(prep.staging)
     config["nav"] = prep.nav
@@ -406,7 +409,7 @@ def configura(config: Any, prep: Preparato) -> None:
     extra[PREPARATO] = True
 
 
-def repo_url_di(config: Any, env: Mapping[str, str] | None = None) -> str | None:
+def repo_url_di(config: Mapping[str, object], env: Mapping[str, str] | None = None) -> str | None:
     """Where commit links point: ``repo_url``, else ``extra.repository``, else
     the repository GitHub Actions is building (``GITHUB_SERVER_URL`` +
     ``GITHUB_REPOSITORY``), so the published site links every value to its
@@ -414,7 +417,8 @@ def repo_url_di(config: Any, env: Mapping[str, str] | None = None) -> str | None
     make Material's header call a third-party API from visitors' browsers).
     """
     env = os.environ if env is None else env
-    configured = config.get("repo_url") or (config.get("extra") or {}).get("repository")
+    extra = config.get("extra")
+    configured = config.get("repo_url") or (extra.get("repository") if isinstance(extra, Mapping) else None)
     if configured:
         return str(configured)
     server, repository = env.get("GITHUB_SERVER_URL"), env.get("GITHUB_REPOSITORY")
@@ -580,7 +584,7 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
 
 def _prepara_sito(
     root: Path, *, strict: bool, jobs: int | None, err: IO[str], chart_workers: Workers
-) -> tuple[Preparato, Any] | int:
+) -> tuple[Preparato, MkDocsConfig] | int:
     """MkDocs' config, then steps 1–4 and the config pointed at the staging; or an exit code."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException

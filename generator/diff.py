@@ -19,6 +19,7 @@ YAML is escaped there (:func:`md`), as GitHub renders the summary.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import subprocess
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TypeVar
 
 from . import presentation as pres, score
 from .diagnostics import format_text
@@ -85,7 +86,7 @@ def natural(codice: str) -> tuple[int, ...]:
     return tuple(int(p) if p.isdigit() else 0 for p in codice.split("."))
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: object, b: object) -> bool:
     """Equal in value *and* kind (``Decimal(1) == True`` must not hide a change)."""
     return type(a) is type(b) and a == b
 
@@ -208,14 +209,15 @@ def _responsabili(ids: tuple[str, ...], piano: Piano) -> str:
     return ", ".join(md(piano.strutture.get(i, i)) for i in ids)
 
 
-def _fmt_campo(nome: str, valore: Any, oggetto: Any, piano: Piano) -> str:
-    if nome in ("target", "soglia_80", "soglia_60") and isinstance(oggetto, Azione):
+def _fmt_campo(nome: str, valore: object, oggetto: object, piano: Piano) -> str:
+    """One field of a plan object (read with getattr) as the summary shows it."""
+    if nome in ("target", "soglia_80", "soglia_60") and isinstance(oggetto, Azione) and (valore is None or isinstance(valore, (Decimal, dt.date, bool))):
         return fmt_valore(valore, oggetto)
-    if nome == "peso":
+    if nome == "peso" and isinstance(valore, Decimal):
         return fmt_pct(valore)
     if nome == "pira":
         return "sì" if valore else "no"
-    if nome == "responsabile":
+    if nome == "responsabile" and isinstance(valore, tuple):
         return _responsabili(valore, piano)
     if valore is None:
         return "—"
@@ -225,7 +227,7 @@ def _fmt_campo(nome: str, valore: Any, oggetto: Any, piano: Piano) -> str:
 
 
 def _confronta_campi(
-    c: Confronto, sez: Sezione, etichetta: str, campi: Iterable[str], prima: Any, dopo: Any, pb: Piano, ph: Piano
+    c: Confronto, sez: Sezione, etichetta: str, campi: Iterable[str], prima: object, dopo: object, pb: Piano, ph: Piano
 ) -> None:
     for nome in campi:
         vp, vd = getattr(prima, nome), getattr(dopo, nome)
@@ -268,17 +270,21 @@ def _padre(codice: str) -> str | None:
     return codice.rsplit(".", 1)[0] if "." in codice else None
 
 
+#: One level of the plan's tree, compared by code.
+_Livello = TypeVar("_Livello", ObiettivoStrategico, ObiettivoOperativo, Azione)
+
+
 def _confronta_livello(
     c: Confronto,
     sez: Sezione,
-    prima: Mapping[str, Any],
-    dopo: Mapping[str, Any],
+    prima: Mapping[str, _Livello],
+    dopo: Mapping[str, _Livello],
     padri_aggiunti: set[str],
     padri_rimossi: set[str],
-    etichetta: Callable[[Any], str],
-    riassunto: Callable[[Any], str],
+    etichetta: Callable[[_Livello], str],
+    riassunto: Callable[[_Livello], str],
     genere: str,  # "azione" | "obiettivo"
-    confronta: Callable[[str, Any, Any], None],
+    confronta: Callable[[str, _Livello, _Livello], None],
 ) -> tuple[set[str], set[str]]:
     """Added, removed and changed objects of one level, matched by code.
 

@@ -32,10 +32,13 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape as _xml_escape, quoteattr as _xml_quoteattr
 
 from .specs import clean
+
+if TYPE_CHECKING:  # matplotlib itself is imported on first use (see matplotlib_loaded)
+    from matplotlib.font_manager import FontProperties
 
 #: Drawn for a phone's column: pages show a chart at least this many CSS px
 #: wide (390 px phone: ~358 px; desktop: its natural 320 pt = 427 px), so a
@@ -136,7 +139,7 @@ def _label_class(artist_base: type) -> type:
     class Label(artist_base):  # type: ignore[misc]  # base known only after the lazy import of matplotlib
         zorder = 3  # as matplotlib's Text: above patches and lines
 
-        def __init__(self, x: float, baseline: float, text: str, prop: Any, color: str, ha: str) -> None:
+        def __init__(self, x: float, baseline: float, text: str, prop: FontProperties, color: str, ha: str) -> None:
             super().__init__()
             self._xy = (x, baseline)
             self._text = text
@@ -153,6 +156,7 @@ def _label_class(artist_base: type) -> type:
         def get_rotation_mode(self) -> str:
             return "default"
 
+        # Any: the SVG renderer's draw_text and height are untyped in matplotlib.
         def draw(self, renderer: Any) -> None:
             if not self.get_visible() or not self._text:
                 return
@@ -165,7 +169,7 @@ def _label_class(artist_base: type) -> type:
     return Label
 
 
-def _rc(salt: str) -> dict[str, Any]:
+def _rc(salt: str) -> dict[str, object]:
     return {
         "svg.fonttype": "none",
         "svg.hashsalt": salt,
