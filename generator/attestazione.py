@@ -287,13 +287,13 @@ def xlsx(righe: Sequence[Riga], data: dt.date, base_url: str = "") -> bytes:
     wb.properties.creator = "performance-trasparente"
     out = io.BytesIO()
     wb.save(out)
-    return _zip_riproducibile(out.getvalue(), data)
+    return _reproducible_zip(out.getvalue(), data)
 
 
 _ISTANTE = re.compile(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z?")
 
 
-def _zip_riproducibile(data: bytes, quando: dt.date) -> bytes:
+def _reproducible_zip(data: bytes, quando: dt.date) -> bytes:
     """The same spreadsheet with every timestamp set to ``quando``: same rows, same bytes.
 
     Both writers stamp the zip entries (and openpyxl the document's
@@ -336,7 +336,7 @@ def ods(righe: Sequence[Riga], data: dt.date, base_url: str = "") -> bytes:
     doc.spreadsheet.addElement(table)
     out = io.BytesIO()
     doc.write(out)
-    return _zip_riproducibile(out.getvalue(), data)
+    return _reproducible_zip(out.getvalue(), data)
 
 
 def avvisi(righe: Iterable[Riga]) -> list[Diagnostic]:

@@ -28,14 +28,14 @@ TEMPO_MASSIMO = 120
 
 
 @dataclass
-class Esito:
+class Run:
     rc: int
     out: str
     err: str
-    fuori: list[str]  # paths opened outside the allowed folders
+    outside: list[str]  # paths opened outside the allowed folders
 
     @property
-    def testo(self) -> str:
+    def text(self) -> str:
         return self.out + self.err
 
 
@@ -60,7 +60,7 @@ class Scratch:
         assert old in text, f"{old!r} not in {rel}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
-    def esegui(self, *args: str, timeout: float = TEMPO_MASSIMO) -> Esito:
+    def run(self, *args: str, timeout: float = TEMPO_MASSIMO) -> Run:
         ambiente = self.base / "ambiente"
         registro = self.base / "registro.txt"
         registro.unlink(missing_ok=True)
@@ -82,8 +82,8 @@ class Scratch:
             [sys.executable, str(SORVEGLIA), str(registro), "--", *args, "--root", str(self.root)],
             capture_output=True, text=True, timeout=timeout, env=env, cwd=self.root, check=False,
         )
-        fuori = registro.read_text(encoding="utf-8").splitlines() if registro.exists() else []
-        return Esito(r.returncode, r.stdout, r.stderr, fuori)
+        outside = registro.read_text(encoding="utf-8").splitlines() if registro.exists() else []
+        return Run(r.returncode, r.stdout, r.stderr, outside)
 
 
 @pytest.fixture

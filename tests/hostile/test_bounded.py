@@ -15,17 +15,17 @@ def test_scalar_alias_amplification_is_bounded(scratch: Scratch) -> None:
     scratch.sostituisci(PIANO, "ente: ", "ente: &a " + "x" * 100_000 + " #")
     scratch.sostituisci(PIANO, "responsabile: uo-scuola-lavoro", "responsabile: [" + ", ".join(["*a"] * 2000) + "]")
     size = len(scratch.file(PIANO).read_text())
-    esito = scratch.esegui("validate")
-    assert esito.rc == 1
-    assert len(esito.testo) < 3 * size
-    assert "e altri 1980 messaggi come «responsabile" in esito.testo
+    result = scratch.run("validate")
+    assert result.rc == 1
+    assert len(result.text) < 3 * size
+    assert "e altri 1980 messaggi come «responsabile" in result.text
 
 
 def test_quoted_line_is_cut_to_a_sane_width(scratch: Scratch) -> None:
     scratch.sostituisci(MISURE, '"1.1.1": 4 ', '"1.1.1": "' + "y" * 10_000 + '" ')
-    esito = scratch.esegui("validate")
-    assert esito.rc == 1
-    assert max(len(line) for line in esito.out.splitlines()) < 400
+    result = scratch.run("validate")
+    assert result.rc == 1
+    assert max(len(line) for line in result.out.splitlines()) < 400
 
 
 def test_did_you_mean_is_not_looked_for_on_long_texts() -> None:

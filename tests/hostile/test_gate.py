@@ -13,19 +13,19 @@ VALORE = '"1.1.1": 4 '
 
 
 def _refused(scratch: Scratch, message: str, command: str = "validate") -> str:
-    esito = scratch.esegui(command)
-    assert esito.rc == 1, esito.testo
-    assert message in esito.testo
-    assert "Traceback" not in esito.testo
-    assert esito.fuori == []
-    return esito.testo
+    result = scratch.run(command)
+    assert result.rc == 1, result.text
+    assert message in result.text
+    assert "Traceback" not in result.text
+    assert result.outside == []
+    return result.text
 
 
 @pytest.mark.parametrize("command", ["validate", "build"])
 def test_huge_exponent_is_refused_before_any_exact_arithmetic(scratch: Scratch, command: str) -> None:
     scratch.sostituisci(MISURE, VALORE, '"1.1.1": 1e999999999 ')
-    testo = _refused(scratch, f"{MISURE}:22:12: errore: numero troppo grande: al massimo 15 cifre prima della virgola, trovato «1e999999999»", command)
-    assert "build interrotta" in testo or command == "validate"
+    text = _refused(scratch, f"{MISURE}:22:12: errore: numero troppo grande: al massimo 15 cifre prima della virgola, trovato «1e999999999»", command)
+    assert "build interrotta" in text or command == "validate"
 
 
 def test_value_of_1e26_is_refused(scratch: Scratch) -> None:
@@ -40,9 +40,9 @@ def test_too_many_decimals_are_refused(scratch: Scratch) -> None:
 
 def test_integer_beyond_pythons_digit_limit_is_refused_and_quoted_short(scratch: Scratch) -> None:
     scratch.sostituisci(MISURE, VALORE, f'"1.1.1": {"9" * 5000} ')
-    testo = _refused(scratch, "numero troppo grande")
-    assert "(5000 caratteri)" in testo
-    assert max(len(line) for line in testo.splitlines()) < 400
+    text = _refused(scratch, "numero troppo grande")
+    assert "(5000 caratteri)" in text
+    assert max(len(line) for line in text.splitlines()) < 400
 
 
 def test_percentage_text_beyond_the_limits_is_refused(scratch: Scratch) -> None:
@@ -62,8 +62,8 @@ def test_unit_id_naming_a_generated_page_is_refused(scratch: Scratch) -> None:
 
 def test_form_feed_in_a_comment_is_a_positioned_error(scratch: Scratch) -> None:
     scratch.sostituisci(MISURE, "# sopra il target (3)", "# sopra \f il target (3)")
-    testo = _refused(scratch, f"{MISURE}:22:29: errore: carattere di controllo invisibile U+000C (salto pagina)")
-    assert "\f" not in testo
+    text = _refused(scratch, f"{MISURE}:22:29: errore: carattere di controllo invisibile U+000C (salto pagina)")
+    assert "\f" not in text
 
 
 @pytest.mark.parametrize("levels", [1000, 50_000])
@@ -78,8 +78,8 @@ def test_ratio_with_astronomic_parts_is_refused(scratch: Scratch) -> None:
         '"1.1.2": {valore: 412, nota: "fonte: registro presenze agli eventi"}',
         '"1.1.2": {numeratore: "1e400000", denominatore: "1e-400000"}',
     )
-    testo = _refused(scratch, f"{MISURE}:23:25: errore: numero troppo grande: al massimo 15 cifre prima della virgola, trovato «1E+400000»")
-    assert "troppe cifre decimali" in testo
+    text = _refused(scratch, f"{MISURE}:23:25: errore: numero troppo grande: al massimo 15 cifre prima della virgola, trovato «1E+400000»")
+    assert "troppe cifre decimali" in text
 
 
 def test_ratio_too_large_once_divided_is_refused(scratch: Scratch) -> None:

@@ -41,24 +41,24 @@ class _Fixed:
 
 def test_file_where_the_cache_folder_should_be_is_an_italian_message(scratch: Scratch) -> None:
     scratch.file(".cache").write_text("non una cartella")
-    esito = scratch.esegui("build")
-    assert esito.rc == 1, esito.testo
-    assert "«.cache» è un file, ma deve essere una cartella" in esito.testo
-    assert "Traceback" not in esito.testo
-    assert esito.fuori == []
+    result = scratch.run("build")
+    assert result.rc == 1, result.text
+    assert "«.cache» è un file, ma deve essere una cartella" in result.text
+    assert "Traceback" not in result.text
+    assert result.outside == []
 
 
 def test_file_where_the_build_folder_should_be_is_an_italian_message(scratch: Scratch) -> None:
     scratch.file("build").write_text("non una cartella")
-    esito = scratch.esegui("build")
-    assert esito.rc == 1, esito.testo
-    assert "«build» è un file, ma deve essere una cartella" in esito.testo
-    assert "Traceback" not in esito.testo
+    result = scratch.run("build")
+    assert result.rc == 1, result.text
+    assert "«build» è un file, ma deve essere una cartella" in result.text
+    assert "Traceback" not in result.text
 
 
 def test_export_into_a_file_is_an_italian_message(scratch: Scratch) -> None:
     scratch.file("uscita").write_text("x")
-    esito = scratch.esegui("export", "--out", str(scratch.file("uscita")))
-    assert esito.rc == 1, esito.testo
-    assert esito.err.startswith("errore: un file occupa il posto di una cartella") or "è un file, ma deve essere una cartella" in esito.err
-    assert "Traceback" not in esito.testo
+    result = scratch.run("export", "--out", str(scratch.file("uscita")))
+    assert result.rc == 1, result.text
+    assert result.err.startswith("errore: un file occupa il posto di una cartella") or "è un file, ma deve essere una cartella" in result.err
+    assert "Traceback" not in result.text

@@ -15,41 +15,41 @@ def _inject(scratch: Scratch) -> None:
 
 def test_text_report_cannot_start_a_workflow_command_nor_emit_escapes(scratch: Scratch) -> None:
     _inject(scratch)
-    esito = scratch.esegui("validate")
-    assert esito.rc == 1
-    assert not any(line.startswith("::") for line in esito.out.splitlines())
-    assert "\x1b" not in esito.out
-    assert "«4⟨U+000A⟩::error file=x::finto⟨U+001B⟩[31m»" in esito.out
+    result = scratch.run("validate")
+    assert result.rc == 1
+    assert not any(line.startswith("::") for line in result.out.splitlines())
+    assert "\x1b" not in result.out
+    assert "«4⟨U+000A⟩::error file=x::finto⟨U+001B⟩[31m»" in result.out
 
 
 def test_build_report_in_ci_log_is_neutralised_too(scratch: Scratch) -> None:
     _inject(scratch)
-    esito = scratch.esegui("build")
-    assert esito.rc == 1
-    assert not any(line.startswith("::") for line in esito.testo.splitlines())
-    assert "\x1b" not in esito.testo
+    result = scratch.run("build")
+    assert result.rc == 1
+    assert not any(line.startswith("::") for line in result.text.splitlines())
+    assert "\x1b" not in result.text
 
 
 def test_github_format_keeps_user_text_inside_one_annotation(scratch: Scratch) -> None:
     _inject(scratch)
-    esito = scratch.esegui("validate", "--format", "github")
-    lines = esito.out.splitlines()
+    result = scratch.run("validate", "--format", "github")
+    lines = result.out.splitlines()
     assert all(line.startswith(("::error ", "::warning ")) for line in lines)
-    assert "\x1b" not in esito.out
+    assert "\x1b" not in result.out
 
 
 def test_bidirectional_control_in_a_title_is_a_warning(scratch: Scratch) -> None:
     scratch.sostituisci("plan/2021.yml", "titolo: Progetti attivati", "titolo: \"Progetti \u202eattivati\"")
-    esito = scratch.esegui("validate")
-    assert esito.rc == 0
-    assert "avviso: carattere invisibile di direzione del testo U+202E" in esito.out
-    assert "\u202e" not in esito.out
+    result = scratch.run("validate")
+    assert result.rc == 0
+    assert "avviso: carattere invisibile di direzione del testo U+202E" in result.out
+    assert "\u202e" not in result.out
 
 
 def test_csv_cells_never_start_a_formula_but_json_keeps_the_text(scratch: Scratch) -> None:
     scratch.sostituisci("plan/2021.yml", "titolo: Progetti attivati", 'titolo: "=HYPERLINK(\\"http://x\\";\\"clic\\")"')
-    esito = scratch.esegui("export", "--out", str(scratch.root / "od"))
-    assert esito.rc == 0, esito.testo
+    result = scratch.run("export", "--out", str(scratch.root / "od"))
+    assert result.rc == 0, result.text
     csv = (scratch.root / "od/opendata/2021/azioni.csv").read_text(encoding="utf-8")
     assert "'=HYPERLINK(" in csv
     assert ',=HYPERLINK' not in csv and ',"=HYPERLINK' not in csv

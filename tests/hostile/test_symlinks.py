@@ -22,12 +22,12 @@ CASES = {
 
 
 def _refused(scratch: Scratch, rel: str, command: str) -> None:
-    esito = scratch.esegui(command)
-    assert esito.rc == 1, esito.testo
-    assert f"«{rel}» è un collegamento simbolico: si leggono solo file e cartelle del repository" in esito.testo
-    assert SEGRETO not in esito.testo
-    assert str(scratch.segreto.parent) not in esito.testo  # the target is never printed
-    assert esito.fuori == []
+    result = scratch.run(command)
+    assert result.rc == 1, result.text
+    assert f"«{rel}» è un collegamento simbolico: si leggono solo file e cartelle del repository" in result.text
+    assert SEGRETO not in result.text
+    assert str(scratch.segreto.parent) not in result.text  # the target is never printed
+    assert result.outside == []
     assert not (scratch.root / "site").exists()
 
 
@@ -53,6 +53,6 @@ def test_data_folder_that_is_a_symlink_is_refused(scratch: Scratch) -> None:
 
 def test_fifo_named_like_a_measurement_does_not_block(scratch: Scratch) -> None:
     os.mkfifo(scratch.file("measurements/2021-09-30.yml"))
-    esito = scratch.esegui("validate", timeout=60)
-    assert esito.rc == 1
-    assert "«measurements/2021-09-30.yml» non è un file normale" in esito.testo
+    result = scratch.run("validate", timeout=60)
+    assert result.rc == 1
+    assert "«measurements/2021-09-30.yml» non è un file normale" in result.text
