@@ -94,7 +94,7 @@ class Preparato:
     scritti: list[str] = field(default_factory=list)
     rimossi: list[str] = field(default_factory=list)
     tempi: dict[str, float] = field(default_factory=dict)
-    riusate: int = 0  # pages not rendered again (unchanged inputs)
+    reused: int = 0  # pages not rendered again (their page job is unchanged)
     disegnati: int = 0  # charts drawn (not in the cache)
 
 
@@ -334,7 +334,7 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         scritti=scritti,
         rimossi=rimossi,
         tempi=tempi,
-        riusate=len(piano.reused),
+        reused=len(piano.reused),
         disegnati=disegnati,
     )
 
