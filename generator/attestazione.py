@@ -49,11 +49,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from . import presentation as pres, score as S
+from . import presentation as pres, provenance, pubblicazione, score as S
 from .diagnostics import Diagnostic, Pos
 from .model import Progetto, Rilevazione
 from .pubblicazione import Pubblicazione
 from .render import urls
+from .runtime import write_atomic
 
 #: The obligations of the grid's "Performance" section, in its order and words.
 OBBLIGHI = (
@@ -368,8 +369,6 @@ def righe_markdown(righe: Iterable[Riga], esc: Callable[[str], str]) -> list[str
 
 def calcola(root: Path, progetto: Progetto, rev: str | None = None, data: dt.date | None = None) -> tuple[list[Riga], dt.date]:
     """Dates from git (at ``rev``, default HEAD), then the rows: for validate, diff and the command."""
-    from . import provenance, pubblicazione
-
     pub = pubblicazione.calcola(root, progetto, provenance.storia(root, rev=rev))
     data = data or riferimento_predefinito(pub, progetto)
     return attesta(progetto, pub, data), data
@@ -389,22 +388,18 @@ def _site_url(root: Path) -> str:
     return url if url.endswith("/") else (url + "/" if url else "/")
 
 
-def run(root: Path, *, data: dt.date | None, out: Path | None, sito: str | None, stdout: IO[str], stderr: IO[str]) -> int:
-    """``attestazione`` command: validate, score, print the rows, write the grid."""
-    from .diagnostics import ValidationFailed
-    from .runtime import write_atomic
-    from .validate import load_project, print_report
+def refused_format(out: Path | None) -> str | None:
+    """Why the grid cannot be written to ``out`` (a format not offered), or None.
 
-    root = Path(root)
+    Asked before anything is computed, so nothing is written in vain.
+    """
     if out is not None and out.suffix.lower() not in FORMATI:
-        stderr.write(f"errore: formato non previsto «{out.suffix or out.name}»: scrivi la griglia in un file .xlsx (Excel) o .ods (OpenDocument)\n")
-        return 2
-    try:
-        progetto = load_project(root)
-    except ValidationFailed as e:
-        print_report(e.diagnostics, root, "text", stderr)
-        stderr.write("attestazione interrotta: correggi gli errori indicati sopra\n")
-        return 1
+        return f"errore: formato non previsto «{out.suffix or out.name}»: scrivi la griglia in un file .xlsx (Excel) o .ods (OpenDocument)\n"
+    return None
+
+
+def run(root: Path, progetto: Progetto, *, data: dt.date | None, out: Path | None, sito: str | None, stdout: IO[str]) -> int:
+    """``attestazione`` command on a validated project: score, print the rows, write the grid."""
     righe, quando = calcola(root, progetto, data=data)
     stdout.write(f"Griglia di attestazione, sezione Performance, al {pres.data(quando)}:\n")
     for r in righe:

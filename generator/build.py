@@ -47,15 +47,18 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, TYPE_CHECKING
 
-from .diagnostics import Diagnostic, ValidationFailed, format_text
-from .runtime import rare_gc
+from . import incremental, opendata, provenance, pubblicazione, score, staging as stg
+from .diagnostics import Diagnostic, ValidationFailed, format_text, line_reader, print_report
+from .fingerprint import Fingerprinter
+from .model import Progetto
+from .render import charts, pages, pdf
+from .render.charts import Workers
+from .render.pages import NavEntry
+from .runtime import rare_gc, read_regular_file
+from .validate import check_project
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # MkDocs is imported only by the commands that build (see _build)
     from mkdocs.config.defaults import MkDocsConfig
-
-    from .model import Progetto
-    from .render.charts import Workers
-    from .render.pages import NavEntry
 
 #: Where the staging docs folder lives, relative to the project root.
 STAGING = Path("build") / "docs"
@@ -127,8 +130,6 @@ def _handwritten(docs: Path) -> dict[str, bytes]:
     Symbolic links are never followed (validation reports them): a link to
     a file of the build machine must not be published.
     """
-    from .source import read_regular_file
-
     out: dict[str, bytes] = {}
     if docs.is_symlink() or not docs.is_dir():
         return out
@@ -183,8 +184,6 @@ def nav_completa(nav_dati: Sequence[NavEntry], mano: Mapping[str, bytes]) -> lis
 
 
 def _print_diags(diags: list[Diagnostic], root: Path, out: IO[str]) -> None:
-    from .validate import line_reader
-
     if diags:
         out.write(format_text(diags, line_reader(root)))
 
@@ -205,8 +204,6 @@ def prepara(
     Raises :class:`ValidationFailed` (every diagnostic, nothing written) or
     :class:`BuildError` (a generated page would replace a hand-written one).
     """
-    from .render import charts
-
     if chart_workers is not None:
         return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=chart_workers)
     with charts.workers(jobs) as w:  # they load matplotlib on the idle core meanwhile
@@ -233,11 +230,6 @@ def ostacoli(root: Path) -> list[str]:
 
 
 def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Preparato:
-    from . import incremental, opendata, provenance, pubblicazione, score, staging as stg
-    from .fingerprint import Fingerprinter
-    from .render import charts, pages
-    from .validate import check_project
-
     problemi = ostacoli(root)
     if problemi:
         raise BuildError("\n".join(problemi))
@@ -354,8 +346,6 @@ def _pdf(
     """The PDF editions of the Piano and the Relazione, from the pages just
     rendered (``testi``) or kept, and their charts; laid out again only when
     their content changed (``.cache/pdf``, keyed on it)."""
-    from .render import pdf
-
     staging = root / STAGING
 
     def pagina(rel: str) -> str | None:
@@ -550,8 +540,6 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.exceptions import MkDocsException
 
-    from .render import charts
-
     root = Path(root).resolve()
     pulisci_temporanei(root)
     # The chart workers start first: matplotlib loads while MkDocs' config loads too.
@@ -588,8 +576,6 @@ def _prepara_sito(
     """MkDocs' config, then steps 1–4 and the config pointed at the staging; or an exit code."""
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
-
-    from .validate import print_report
 
     config_file = root / "mkdocs.yml"
     if not config_file.is_file():

@@ -16,6 +16,18 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from . import attestazione
+from .build import build
+from .diagnostics import ValidationFailed, neutro, print_report
+from .diff import GitError, run_diff
+from .nuovo_anno import NuovoAnnoError, nuovo_anno
+from .opendata import export_files, write_changed
+from .runtime import rare_gc
+from .schema import SCHEMAS, json_schema_text
+from .spreadsheet import piano as import_plan, rilevazione as import_measurements
+from .spreadsheet.moduli import ModuliError, write_moduli
+from .validate import load_project, report_project
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -30,8 +42,6 @@ def _root(parser: argparse.ArgumentParser) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .validate import report_project
-
     return report_project(args.root, strict=args.strict, fmt=args.format, out=sys.stdout)
 
 
@@ -55,8 +65,6 @@ def _add_validate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import SCHEMAS, json_schema_text
-
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     for name, model in SCHEMAS.items():
@@ -81,10 +89,6 @@ def _add_schema(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from .diagnostics import ValidationFailed
-    from .opendata import export_files, write_changed
-    from .validate import load_project, print_report
-
     try:
         progetto = load_project(args.root)
     except ValidationFailed as e:
@@ -119,8 +123,6 @@ def _add_export(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from .diff import GitError, run_diff
-
     try:
         return run_diff(args.root, args.base, args.head, sys.stdout)
     except GitError as err:
@@ -148,8 +150,6 @@ def _add_diff(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
-
     return build(args.root, strict=args.strict, jobs=args.jobs)
 
 
@@ -173,9 +173,7 @@ def _add_build(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def _cmd_importa_piano(args: argparse.Namespace) -> int:
-    from .spreadsheet.piano import run
-
-    rc, report = run(args.root, args.file, sheet=args.foglio, anno=args.anno, out=args.out, ente=args.ente, overwrite=args.sovrascrivi)
+    rc, report = import_plan.run(args.root, args.file, sheet=args.foglio, anno=args.anno, out=args.out, ente=args.ente, overwrite=args.sovrascrivi)
     sys.stdout.write(report)
     return rc
 
@@ -204,8 +202,6 @@ def _add_importa_piano(sub: argparse._SubParsersAction[argparse.ArgumentParser])
 
 
 def _cmd_nuovo_anno(args: argparse.Namespace) -> int:
-    from .nuovo_anno import NuovoAnnoError, nuovo_anno
-
     try:
         dest = nuovo_anno(args.root, args.anno, overwrite=args.sovrascrivi)
     except NuovoAnnoError as err:
@@ -241,9 +237,18 @@ def _data(text: str) -> dt.date:
 
 
 def _cmd_attestazione(args: argparse.Namespace) -> int:
-    from .attestazione import run
-
-    return run(args.root, data=args.data, out=args.out, sito=args.sito, stdout=sys.stdout, stderr=sys.stderr)
+    refused = attestazione.refused_format(args.out)
+    if refused is not None:
+        sys.stderr.write(refused)
+        return 2
+    root = Path(args.root)
+    try:
+        progetto = load_project(root)
+    except ValidationFailed as e:
+        print_report(e.diagnostics, root, "text", sys.stderr)
+        sys.stderr.write("attestazione interrotta: correggi gli errori indicati sopra\n")
+        return 1
+    return attestazione.run(root, progetto, data=args.data, out=args.out, sito=args.sito, stdout=sys.stdout)
 
 
 def _add_attestazione(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -267,10 +272,6 @@ def _add_attestazione(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _cmd_moduli(args: argparse.Namespace) -> int:
-    from .diagnostics import ValidationFailed
-    from .spreadsheet.moduli import ModuliError, write_moduli
-    from .validate import print_report
-
     try:
         written = write_moduli(args.root, args.data, args.tipo, args.out)
     except ValidationFailed as e:
@@ -305,9 +306,7 @@ def _add_moduli(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 
 def _cmd_importa_rilevazione(args: argparse.Namespace) -> int:
-    from .spreadsheet.rilevazione import run
-
-    rc, report = run(args.root, list(args.files), args.sovrascrivi)
+    rc, report = import_measurements.run(args.root, list(args.files), args.sovrascrivi)
     sys.stdout.write(report)
     return rc
 
@@ -361,8 +360,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     foreseen (the disk, permissions, an interruption) is an Italian message
     and exit 1; anything else is a bug, said in one line with where the
     details were written, and exit 2."""
-    from .runtime import rare_gc
-
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
     try:
@@ -403,8 +400,6 @@ _ERRNO = {
 
 def os_error_message(err: OSError) -> str:
     """An operating-system error in Italian, naming the path (never a link's target)."""
-    from .diagnostics import neutro
-
     what = _ERRNO.get(err.errno or 0, err.strerror or "errore di sistema")
     if err.filename is None:
         return what

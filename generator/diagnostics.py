@@ -12,8 +12,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Literal
+
+from .runtime import read_regular_file
 
 Severity = Literal["errore", "avviso"]
 
@@ -48,6 +51,33 @@ class ValidationFailed(Exception):
     def __init__(self, diagnostics: list[Diagnostic]):
         super().__init__(f"{sum(d.is_error for d in diagnostics)} errori")
         self.diagnostics = diagnostics
+
+
+@dataclass
+class Collector:
+    """The diagnostics of one validation run, in the order the checks found them.
+
+    Every check (plan, measurements, premi, the Relazione) adds to the same
+    collector, so one run reports everything. The running count of errors
+    and the files that have any are kept as they are added: asking them is
+    O(1), rescanning ``diags`` per object was quadratic on big plans.
+    """
+
+    diags: list[Diagnostic] = field(default_factory=list)
+    n_errors: int = 0
+    files_with_errors: set[str] = field(default_factory=set)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.diags.append(diagnostic)
+        if diagnostic.is_error:
+            self.n_errors += 1
+            self.files_with_errors.add(diagnostic.pos.file)
+
+    def error(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.add(Diagnostic(pos, message, hint))
+
+    def warn(self, pos: Pos, message: str, hint: str = "") -> None:
+        self.add(Diagnostic(pos, message, hint, "avviso"))
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
@@ -188,6 +218,31 @@ def format_github(diagnostics: Iterable[Diagnostic]) -> str:
             f"title={_escape_property(title)}::{_escape_data(body)}"
         )
     return "\n".join(out) + ("\n" if out else "")
+
+
+def line_reader(root: Path) -> LineSource:
+    """A cached ``(file, line) -> text`` reader for quoting source lines."""
+    cache: dict[str, list[str]] = {}
+
+    def line_of(file: str, line: int) -> str | None:
+        if file not in cache:
+            try:
+                # never through a link, never a FIFO: what is quoted comes from the repository
+                cache[file] = read_regular_file(root / file).decode("utf-8-sig", "replace").splitlines()
+            except OSError:
+                cache[file] = []
+        lines = cache[file]
+        return lines[line - 1] if 0 < line <= len(lines) else None
+
+    return line_of
+
+
+def print_report(diagnostics: list[Diagnostic], root: Path, fmt: str, out: IO[str]) -> None:
+    """Write ``diagnostics`` to ``out``: GitHub annotations if ``fmt`` is ``"github"``, else text quoting ``root``'s files."""
+    if fmt == "github":
+        out.write(format_github(diagnostics))
+    else:
+        out.write(format_text(diagnostics, line_reader(root)))
 
 
 #: Longest word for which a "did you mean" is looked for: typos are short,

@@ -32,11 +32,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TypeVar
 
-from . import presentation as pres, score
-from .diagnostics import format_text
+from . import attestazione, presentation as pres, provenance, pubblicazione, score
+from .diagnostics import format_text, line_reader
 from .model import Azione, Misura, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione, Valore
 from .presentation import md_gfm
-from .validate import CheckResult, check_project, line_reader
+from .validate import CheckResult, check_project
 
 #: How many validation errors the summary quotes (the full list is the validate step's job).
 MAX_ERRORI = 5
@@ -679,8 +679,6 @@ def markdown_attestazione(root: Path, cartella: Path, progetto: Progetto, rev: s
     Dates come from the history of ``rev`` (the working tree: HEAD's), read
     in ``root``; the files from ``cartella``.
     """
-    from . import attestazione, provenance, pubblicazione
-
     if not progetto.piani:
         return ""
     pub = pubblicazione.calcola(cartella, progetto, provenance.storia(root, rev=rev))

@@ -42,7 +42,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 
 from . import build as B
-from .diagnostics import ValidationFailed
+from .anteprima import pagina_errore
+from .diagnostics import ValidationFailed, print_report
 from .render import charts
 from .render.charts import Workers
 
@@ -84,8 +85,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             chart_workers=_Serve.workers,
         )
     except ValidationFailed as e:
-        from .validate import print_report
-
         # Errors only: the warnings (counted in one line) would bury them.
         errori = [d for d in e.diagnostics if d.is_error]
         buf = io.StringIO()
@@ -96,8 +95,6 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except B.BuildError as e:
         return _errore(config, root, str(e))
     if prep.avvisi:
-        from .validate import print_report
-
         n = len(prep.avvisi)
         log.info("%s nei dati (elenco con --verbose o con `make validate`)", "1 avviso" if n == 1 else f"{n} avvisi")
         if log.isEnabledFor(logging.DEBUG):
@@ -125,8 +122,6 @@ def _errore(config: MkDocsConfig, root: Path, report: str) -> MkDocsConfig:
     """A data error: stop a plain build; under serve, build the error page instead."""
     if _Serve.workers is None:  # not under `mkdocs serve`
         raise PluginError(report) from None
-    from .anteprima import pagina_errore
-
     # Not through MkDocs' logger: in strict mode an error logged there aborts
     # the very build that is to show the error page.
     sys.stderr.write(report if report.endswith("\n") else report + "\n")

@@ -18,10 +18,11 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
-from .diagnostics import format_text
+from .diagnostics import format_text, line_reader
 from .runtime import write_atomic
 from .source import SourceError, YamlData, load
 from .spreadsheet.yamlout import CommentedMap, CommentedSeq, dump, num, q
+from .validate import check_project
 
 SCHEMA_LINE = "yaml-language-server: $schema=../schemas/plan.schema.json"
 DA_RIVEDERE = "da rivedere"
@@ -170,8 +171,6 @@ def build_plan(prev: dict[str, YamlData], prev_file: str, anno: int) -> Commente
 
 def nuovo_anno(root: Path, anno: int, overwrite: bool = False) -> Path:
     """Write ``plan/<anno>.yml``; raise NuovoAnnoError (nothing written) if it cannot."""
-    from .validate import check_project, line_reader
-
     dest = root / "plan" / f"{anno}.yml"
     if dest.exists() and not overwrite:
         raise NuovoAnnoError(f"{dest.relative_to(root).as_posix()} esiste già\nsuggerimento: modificalo direttamente, oppure aggiungi --sovrascrivi per ricrearlo dal piano precedente")

@@ -39,7 +39,7 @@ from urllib.parse import urlsplit
 
 from . import cache
 from .diagnostics import Pos
-from .source import read_regular_file
+from .runtime import read_regular_file
 
 #: Folders whose YAML files are blamed (see the data contract).
 CARTELLE = ("plan", "measurements")

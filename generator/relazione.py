@@ -29,8 +29,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import schema as S
+from . import presentation as fmt, schema as S
 from .diagnostics import Diagnostic, Pos, close_match
+from .links import link_sicuro
 from .model import (
     TESTI_RELAZIONE,
     Atto,
@@ -43,6 +44,8 @@ from .model import (
     SpesaGenere,
     Validazione,
 )
+from .render.testo import link_non_sicuri  # the renderer's own rule for links
+from .shapes import shape_diagnostics
 from .source import SourceError, load, read_text
 
 CARTELLA = "relazione"
@@ -61,8 +64,6 @@ def testo_stato(rel: Relazione) -> str:
     - ``approvata``: "Approvata dalla Giunta (Delibera di Giunta n. 45, 20 giugno 2022)";
     - ``validata``: "Validata dall'OIV il 28 giugno 2022".
     """
-    from . import presentation as fmt
-
     if rel.stato == "validata" and rel.validazione is not None:
         return f"Validata dall'OIV il {fmt.data(rel.validazione.data)}"
     if rel.stato == "approvata" and rel.approvazione is not None:
@@ -181,8 +182,6 @@ def _testi(root: Path, cartella: Path, add: Add) -> dict[str, str]:
             for d in e.diagnostics:
                 add(d)
             continue
-        from .render.testo import link_non_sicuri  # the renderer's own rule for links
-
         for riga, colonna, url in link_non_sicuri(text):
             add(
                 Diagnostic(
@@ -198,8 +197,6 @@ def _testi(root: Path, cartella: Path, add: Add) -> dict[str, str]:
 
 
 def _dati(root: Path, path: Path, anno: int, piano: Piano | None, add: Add) -> Relazione | None:
-    from .validate import link_sicuro, shape_diagnostics
-
     display = path.relative_to(root).as_posix()
     try:
         doc = load(path, display)

@@ -3,11 +3,30 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of the regular file at ``path``, never through a symbolic link.
+
+    ``O_NOFOLLOW`` refuses a link even if it appeared after the folder was
+    listed, and ``O_NONBLOCK`` + the ``fstat`` check keep a FIFO or a device
+    named ``*.yml`` from blocking the command forever.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "non è un file normale", str(path))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            return fh.read()
+    finally:
+        os.close(fd)
 
 
 def write_atomic(target: Path, data: bytes) -> None:

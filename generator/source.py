@@ -17,11 +17,9 @@ the Python values itself, so that:
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import io
 import os
 import re
-import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -35,6 +33,7 @@ from ruamel.yaml.resolver import VersionedResolver
 
 from .diagnostics import Diagnostic, Pos
 from .limiti import CIFRE_INTERE, PROFONDITA, cita, problema_numero
+from .runtime import read_regular_file
 
 Loc = tuple[str | int, ...]
 #: A scalar as this loader reads it (YAML 1.2 core; quoted text stays text).
@@ -127,23 +126,6 @@ def _yaml() -> YAML:
 
 
 _PARSER = _yaml()
-
-
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of the regular file at ``path``, never through a symbolic link.
-
-    ``O_NOFOLLOW`` refuses a link even if it appeared after the folder was
-    listed, and ``O_NONBLOCK`` + the ``fstat`` check keep a FIFO or a device
-    named ``*.yml`` from blocking the command forever.
-    """
-    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "non è un file normale", str(path))
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            return fh.read()
-    finally:
-        os.close(fd)
 
 
 def read_text(path: Path, display: str) -> str:
@@ -605,7 +587,9 @@ def _syntax_diagnostic(err: MarkedYAMLError, display: str, text: str) -> Diagnos
             "chiudi le virgolette o le parentesi lasciate aperte",
         )
     for needle, message, hint in _PROBLEMS:
-        if needle in problem:
+        # a "%" line is read as a directive: ruamel names that in the context
+        # ("while scanning a directive") and the problem varies with the text
+        if needle in problem or (needle == "directive" and needle in context):
             return diag(line, col, message, hint)
     return diag(
         line,

@@ -35,10 +35,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import schema as S
+from . import presentation as fmt, schema as S
 from .diagnostics import Diagnostic, Pos
 from .model import CambioPiano, Piano, Valore, Variazione
 from .source import SourceError, parse
+from .values import Problema, interpret
 
 #: A plan's comparable fields: (code, field) -> (value, tipo, unita).
 Campi = dict[tuple[str, str], tuple[Valore | None, str, str | None]]
@@ -89,8 +90,6 @@ def _versioni(root: Path, rel: str) -> Iterator[tuple[str, dt.date, str]]:
 
 def campi(y: S.PianoYaml) -> Campi:
     """The fields a variazione is about, interpreted like the validator does."""
-    from .validate import Problema, interpret
-
     out: Campi = {}
     for p in y.prospettive:
         for s in p.obiettivi_strategici:
@@ -181,8 +180,6 @@ def nome_campo(c: CambioPiano) -> str:
 
 def avvisi(piano: Piano, trovati: tuple[CambioPiano, ...]) -> list[Diagnostic]:
     """A warning for each change no recorded variazione covers, at the field's line."""
-    from . import presentation as fmt
-
     out = []
     assert piano.adozione is not None or not trovati
     for c in trovati:

@@ -37,27 +37,9 @@ def import_cycles(package: str) -> list[tuple[str, ...]]:
     return sorted(found)
 
 
-#: The cycles on main when this test was written, all through ``validate``:
-#: it imports the newer input checkers (attestazione, relazione, variazioni)
-#: and they import its helpers back (``shape_diagnostics``, ``interpret``,
-#: ``link_sicuro``, ``load_project``/``print_report``). Splitting validate by
-#: job (helpers below it, the report above it) removes them; each removal
-#: must also remove its line here, and no new cycle may appear. The goal is
-#: an empty list.
-KNOWN_CYCLES = [
-    ("generator.attestazione", "generator.validate", "generator.attestazione"),
-    ("generator.relazione", "generator.render.testo", "generator.validate", "generator.relazione"),
-    ("generator.relazione", "generator.validate", "generator.relazione"),
-    ("generator.validate", "generator.variazioni", "generator.validate"),
-]
-
-
-def test_the_generator_has_no_import_cycle_but_the_known_ones() -> None:
+def test_the_generator_has_no_import_cycle() -> None:
     cycles = import_cycles("generator")
-    new = [c for c in cycles if c not in KNOWN_CYCLES]
-    gone = [c for c in KNOWN_CYCLES if c not in cycles]
-    assert not new, "new import cycles:\n" + "\n".join(" -> ".join(c) for c in new)
-    assert not gone, "cycles fixed: remove them from KNOWN_CYCLES:\n" + "\n".join(" -> ".join(c) for c in gone)
+    assert not cycles, "import cycles:\n" + "\n".join(" -> ".join(c) for c in cycles)
 
 
 @pytest.fixture

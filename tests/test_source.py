@@ -230,3 +230,8 @@ def test_bad_escape_in_double_quotes_is_not_mistaken_for_an_open_quote():
 
 def test_percent_at_line_start_is_explained():
     assert problems("%x\na: 1\n")[0][1] == "sintassi YAML: una riga non può iniziare con «%»"
+
+
+def test_percent_before_a_key_is_explained_too():
+    # "%data: …" is a directive whose name ruamel rejects at the colon
+    assert problems("%data: 2021-06-30\ntipo: monitoraggio\n")[0][1] == "sintassi YAML: una riga non può iniziare con «%»"

@@ -21,8 +21,8 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis_profiles import examples
 from test_validate_corpus import CORPUS, REPO
 
-from generator import validate
-from generator.diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text
+from generator import validate, values
+from generator.diagnostics import Diagnostic, Pos, ValidationFailed, format_github, format_text, print_report
 from generator.model import Progetto
 
 VALID = CORPUS / "_valid"
@@ -167,13 +167,13 @@ def test_model_objects_carry_source_positions():
 
 
 def test_month_deadline_is_the_last_day_of_the_month():
-    assert str(validate.month_deadline("Febbraio", 2024)) == "2024-02-29"
-    assert validate.month_deadline("giugnio", 2021) is None
+    assert str(values.month_deadline("Febbraio", 2024)) == "2024-02-29"
+    assert values.month_deadline("giugnio", 2021) is None
 
 
 def test_interpret_reads_italian_percent_and_yes():
-    assert validate.interpret("percentuale", "4,5 %", 2021, "target") == Decimal("4.5")
-    assert validate.interpret("si_no", "sì", 2021, "target") is True
+    assert values.interpret("percentuale", "4,5 %", 2021, "target") == Decimal("4.5")
+    assert values.interpret("si_no", "sì", 2021, "target") is True
 
 
 def test_print_report_text_quotes_the_line_with_a_caret(tmp_path: Path):
@@ -181,7 +181,7 @@ def test_print_report_text_quotes_the_line_with_a_caret(tmp_path: Path):
     (tmp_path / "plan" / "2021.yml").write_text("a: 1\nbb: due\n", encoding="utf-8")
     out = io.StringIO()
     diag = Diagnostic(Pos("plan/2021.yml", 2, 5), "messaggio", "consiglio")
-    validate.print_report([diag], tmp_path, "text", out)
+    print_report([diag], tmp_path, "text", out)
     assert out.getvalue() == (
         "plan/2021.yml:2:5: errore: messaggio\n"
         "  2 | bb: due\n"
@@ -272,7 +272,7 @@ def test_any_edit_gets_positioned_italian_diagnostics_not_a_crash(files):
             (root / rel).write_text(text, encoding="utf-8")
         esito = validate.check_project(root)
         out = io.StringIO()
-        validate.print_report(esito.diagnostics, root, "text", out)
+        print_report(esito.diagnostics, root, "text", out)
     assert (esito.progetto is None) == bool(esito.errors)
     for d in esito.diagnostics:
         assert d.pos.file in files and 1 <= d.pos.line <= files[d.pos.file].count("\n") + 1

@@ -11,7 +11,7 @@ tokens, and *written back* as Markdown from those tokens, with every piece
 of text escaped by the same rules as YAML text (:mod:`.escape`). Only the
 constructs listed above can come out; anything else (HTML, images, tables,
 code) comes out as plain text. Links survive only when
-:func:`generator.validate.link_sicuro` accepts them (http/https or a
+:func:`generator.links.link_sicuro` accepts them (http/https or a
 relative path); otherwise their text remains. Headings are pushed below the
 page's own section headings (a staff ``#`` becomes ``###``), so the
 Relazione's sections, its table of contents and the PDF's bookmarks stay
@@ -27,6 +27,7 @@ from urllib.parse import quote
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
+from ..links import link_sicuro
 from ..presentation import Md, md
 
 _PARSER = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
@@ -65,8 +66,6 @@ def _inizio_riga(text: str) -> str:
 
 
 def _inline(children: Sequence[Token]) -> str:
-    from ..validate import link_sicuro
-
     out: list[str] = []
     links: list[str | None] = []  # per open link: its URL if kept
     for t in children:
@@ -167,8 +166,6 @@ _AUTO_RE = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^<>\s]*)>")
 
 def link_non_sicuri(text: str) -> Iterator[tuple[int, int, str]]:
     """(line, column, url) of every link the renderer will drop, for the validator."""
-    from ..validate import link_sicuro
-
     for n, riga in enumerate(text.splitlines(), start=1):
         trovati = [(m.start(1), m.group(1)) for m in _LINK_RE.finditer(riga)]
         trovati += [(m.start(1), m.group(1)) for m in _AUTO_RE.finditer(riga)]

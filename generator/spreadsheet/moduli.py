@@ -29,6 +29,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .. import presentation as fmt
 from ..model import Azione, Piano, Progetto
+from ..validate import load_project
 
 FORMAT = "performance-moduli/1"
 VALUES_SHEET = "Valori"
@@ -323,8 +324,6 @@ class ModuliError(Exception):
 
 def write_moduli(root: Path, data: dt.date, tipo: str, out: Path | None) -> list[Path]:
     """Write every unit's form; raise ValidationFailed (data errors) or ModuliError."""
-    from ..validate import load_project
-
     progetto = load_project(root)
     piano = progetto.piani.get(data.year)
     if piano is None:

@@ -26,8 +26,10 @@ from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
 
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, format_text, line_reader
 from ..runtime import write_atomic
+from ..source import SourceError, load
+from ..validate import check_project
 from .errors import CellError, ImportFailed, cell_name, format_report
 from .grid import Cell, Sheet, read_sheets
 from .values import Reading, Unreadable, normalize, read_codice, read_peso, read_pira, read_value
@@ -677,9 +679,6 @@ def _pick_sheet(sheets: list[Sheet], nome: str | None, display: str) -> Sheet:
 
 def import_plan(path: Path, display: str, *, sheet: str | None, anno: int | None, ente: str | None) -> ImportResult:
     """Read the spreadsheet and build the plan's YAML; raise ImportFailed with every error."""
-    from ..diagnostics import format_text
-    from ..validate import check_project, line_reader
-
     sheets = read_sheets(path, display)
     f = _pick_sheet(sheets, sheet, display)
     reader = SheetReader(display, f, anno)
@@ -721,8 +720,6 @@ def import_plan(path: Path, display: str, *, sheet: str | None, anno: int | None
 
 def default_ente(root: Path) -> str | None:
     """The body's name from the latest plan already in ``plan/``, if any."""
-    from ..source import SourceError, load
-
     for p in sorted((root / "plan").glob("*.yml"), reverse=True):
         try:
             data = load(p, p.name).data

@@ -24,8 +24,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from .. import presentation as fmt
+from ..diagnostics import ValidationFailed, format_text, line_reader
 from ..model import Azione, Piano
 from ..runtime import write_atomic
+from ..validate import check_project, load_project
 from .errors import CellError, ImportFailed, cell_name, format_report
 from .grid import Cell, Sheet, read_sheets
 from .moduli import CAUSE, FORMAT, META_SHEET, VALUES_SHEET
@@ -248,8 +250,6 @@ def _cell_value(c: Cell, a: Azione, anno: int) -> str | Decimal | dt.date | bool
 
 def import_moduli(root: Path, files: list[Path], overwrite: bool) -> tuple[Path, str, list[CellError]]:
     """Read, merge, validate; return (destination, text, warnings) or raise ImportFailed."""
-    from ..validate import load_project
-
     progetto = load_project(root)
     errors: list[CellError] = []
     moduli: list[Modulo] = []
@@ -321,8 +321,6 @@ def import_moduli(root: Path, files: list[Path], overwrite: bool) -> tuple[Path,
 
 def _validate(root: Path, dest: Path, text: str, seen: dict[str, Answer]) -> None:
     """The one gate; the validator's messages are pointed back at the form's cell."""
-    from ..validate import check_project
-
     rel = dest.relative_to(root).as_posix()
     with tempfile.TemporaryDirectory(prefix="importa-rilevazione-") as tmp:
         t = Path(tmp)
@@ -354,9 +352,6 @@ def _validate(root: Path, dest: Path, text: str, seen: dict[str, Answer]) -> Non
 
 
 def run(root: Path, files: list[Path], overwrite: bool) -> tuple[int, str]:
-    from ..diagnostics import ValidationFailed, format_text
-    from ..validate import line_reader
-
     try:
         dest, text, warnings = import_moduli(root, files, overwrite)
     except ValidationFailed as err:
