@@ -50,16 +50,27 @@ import hashlib
 import importlib.metadata
 import io
 import logging
+import multiprocessing
+import os
 import posixpath
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import _ExecutorManagerThread
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type hints
+import tinyhtml5
+from ruamel.yaml import YAML
+
+from .. import presentation
 from ..model import Progetto
-from ..relazione import BOZZA
+from ..relazione import BOZZA, testo_stato
+from ..runtime import write_atomic
 from . import urls
 
 #: Python-Markdown extensions, as in ``mkdocs.yml`` (a test keeps them equal);
@@ -110,16 +121,13 @@ def pdf_documents(progetto: Progetto, aggiornato: dt.date | None) -> list[PdfDoc
     (:func:`generator.relazione.testo_stato`); the Piano's, its adoption
     when the plan records one.
     """
-    from ..presentation import data
-    from ..relazione import testo_stato
-
     out: list[PdfDocument] = []
     for anno in sorted(progetto.piani):
         piano = progetto.piani[anno]
         pages = [urls.piano(anno)]
         pages.extend(urls.obiettivo(anno, s.codice) for s in piano.obiettivi_strategici())
         adozione = getattr(piano, "adozione", None)
-        stato_piano = f"Adottato con {adozione.atto} del {data(adozione.data)}" if adozione is not None else None
+        stato_piano = f"Adottato con {adozione.atto} del {_italian_date(adozione.data)}" if adozione is not None else None
         out.append(PdfDocument(urls.pdf_piano(anno), "Piano della Performance", piano.ente, anno, tuple(pages), stato_piano, aggiornato))
         stato = testo_stato(progetto.relazione(anno))
         out.append(
@@ -138,22 +146,16 @@ def _front_matter(text: str) -> tuple[dict[str, object], str]:
     m = _FRONT_MATTER.match(text)
     if not m:
         return {}, text
-    from ruamel.yaml import YAML
-
     dati = YAML(typ="safe", pure=True).load(m.group(1))
     return (dati if isinstance(dati, dict) else {}), text[m.end() :]
 
 
 def _markdown(text: str) -> str:
-    import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type hints
-
     return str(markdown.markdown(text, extensions=list(MARKDOWN_EXTENSIONS), extension_configs=EXTENSION_CONFIGS, output_format="html"))
 
 
 def _fragment(html: str) -> ET.Element:
     """The HTML as an element tree (a ``<body>``), parsed as browsers parse it."""
-    import tinyhtml5
-
     radice = tinyhtml5.parse(f"<!DOCTYPE html><html><head></head><body>{html}</body></html>", namespace_html_elements=False)
     body = radice.find("body")
     if not isinstance(body, ET.Element):
@@ -237,9 +239,7 @@ def _el(tag: str, text: str | None = None, **attrib: str) -> ET.Element:
 
 
 def _italian_date(d: dt.date) -> str:
-    from ..presentation import data
-
-    return data(d)
+    return presentation.data(d)
 
 
 def document_html(doc: PdfDocument, pages: Mapping[str, str], *, use_directory_urls: bool = True) -> tuple[str, list[str]]:
@@ -301,6 +301,7 @@ def _cover(doc: PdfDocument, titolo: str) -> ET.Element:
 
 
 def _fetcher_class() -> type:
+    # WeasyPrint costs ~320 ms CPU to import and needs Pango: loaded only to lay out a PDF
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class _Risorse(URLFetcher):  # type: ignore[misc]  # WeasyPrint is untyped: its base class is Any
@@ -352,6 +353,7 @@ class PdfError(Exception):
 def _load_weasyprint() -> None:
     """Import WeasyPrint, or say in Italian which system packages are missing."""
     try:
+        # WeasyPrint costs ~320 ms CPU to import and needs Pango: loaded only to lay out a PDF
         import weasyprint  # noqa: F401
     except (ImportError, OSError) as e:
         raise PdfError(
@@ -368,6 +370,7 @@ def render_pdf(html: str, read: Callable[[str], bytes | None]) -> bytes:
     only way WeasyPrint reads anything.
     """
     _load_weasyprint()
+    # WeasyPrint costs ~320 ms CPU to import and needs Pango: loaded only to lay out a PDF
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
 
@@ -445,8 +448,6 @@ def generate(
     changed (the fonts and the CSS are resources too). The documents to lay
     out are shared among up to ``jobs`` processes (default: one per CPU).
     """
-    from ..runtime import write_atomic
-
     code_version = version()
     css_sources = sorted(set(re.findall(rf"{RESOURCE_SCHEME}:([^\"')\s]+)", print_css())))
     out: dict[str, bytes] = {}
@@ -494,18 +495,12 @@ def _render_all(jobs_list: list[tuple[str, str]], read: Callable[[str], bytes | 
     Workers are forked (``leggi`` and the loaded libraries are inherited,
     not pickled).
     """
-    import multiprocessing
-    import os
-
     n = min(len(jobs_list), jobs or os.cpu_count() or 1)
     _JOB_READER["leggi"] = read
     try:
         if n <= 1 or not _fork_is_safe() or "fork" not in multiprocessing.get_all_start_methods():
             return [_render_one(html) for _, html in jobs_list]
         _load_weasyprint()  # loaded once, before forking
-
-        from concurrent.futures import ProcessPoolExecutor
-
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork")) as pool:
             return list(pool.map(_render_one, [html for _, html in jobs_list]))
     finally:
@@ -517,9 +512,6 @@ def _fork_is_safe() -> bool:
     chart pool's own helpers (a process pool's manager and queue feeder,
     which hold no lock a PDF worker uses). Forking beside other threads
     (``mkdocs serve``'s server) could leave the child deadlocked."""
-    import threading
-    from concurrent.futures.process import _ExecutorManagerThread
-
     for t in threading.enumerate():
         if t is threading.main_thread() or isinstance(t, _ExecutorManagerThread) or t.name == "QueueFeederThread":
             continue

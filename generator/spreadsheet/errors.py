@@ -11,13 +11,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from openpyxl.utils import get_column_letter
-
 Severity = Literal["errore", "avviso"]
 
 
 def cell_name(riga: int, colonna: int) -> str:
     """1-based row and column -> ``E12``."""
+    # openpyxl (it loads numpy) costs ~190 ms CPU to import; only a spreadsheet's errors need it
+    from openpyxl.utils import get_column_letter
+
     return f"{get_column_letter(colonna)}{riga}"
 
 

@@ -22,11 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from .. import presentation as fmt
 from ..model import Azione, Piano, Progetto
 from ..validate import load_project
@@ -69,8 +64,6 @@ _TIPO_LABELS = {
     "si_no": "si / no",
     "qualitativo": "qualitativo: giudizio da 0% a 100%",
 }
-_GREY = PatternFill("solid", fgColor="EEEEEE")
-_YELLOW = PatternFill("solid", fgColor="FFF2CC")
 
 
 @dataclass(frozen=True)
@@ -171,6 +164,9 @@ def _latest_values(progetto: Progetto, anno: int, data: dt.date) -> dict[str, st
 
 
 def _write_instructions(ws: _Worksheet, m: Modulo, piano: Piano, data: dt.date, tipo: str) -> None:
+    # openpyxl (it loads numpy) costs ~190 ms CPU to import; only `moduli` writes forms
+    from openpyxl.styles import Alignment, Font
+
     lines = [
         (f"{piano.ente} — Piano della Performance {piano.anno}", True),
         (f"Rilevazione al {fmt.data(data)} ({tipo})", True),
@@ -215,6 +211,13 @@ def _soglia(a: Azione, key: str) -> str:
 
 
 def _write_values(ws: _Worksheet, m: Modulo, data: dt.date, tipo: str, latest: dict[str, str]) -> None:
+    # openpyxl (it loads numpy) costs ~190 ms CPU to import; only `moduli` writes forms
+    from openpyxl.styles import Alignment, Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    grey = PatternFill("solid", fgColor="EEEEEE")
+    yellow = PatternFill("solid", fgColor="FFF2CC")
     cols = COLUMNS + (CONSUNTIVO_COLUMNS if tipo == "consuntivo" else [])
     idx = {k: i for i, (k, _, _) in enumerate(cols, start=1)}
     write_text(ws, 1, 1, f"Rilevazione al {fmt.data(data)} ({tipo}) — {m.nome}").font = Font(bold=True, size=13)
@@ -222,7 +225,7 @@ def _write_values(ws: _Worksheet, m: Modulo, data: dt.date, tipo: str, latest: d
         c = ws.cell(row=HEADER_ROW, column=i, value=header)
         c.font = Font(bold=True)
         c.alignment = Alignment(wrap_text=True, vertical="top")
-        c.fill = _YELLOW if editable else _GREY
+        c.fill = yellow if editable else grey
         ws.column_dimensions[get_column_letter(i)].width = {"titolo": 40, "indicatore": 40, "nota": 40, "descrizione": 40, "azione_correttiva": 40}.get(cols[i - 1][0], 16)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=idx["valore"])
 
@@ -262,7 +265,7 @@ def _write_values(ws: _Worksheet, m: Modulo, data: dt.date, tipo: str, latest: d
         for k in to_fill:
             c = ws.cell(row=r, column=idx[k])
             c.protection = Protection(locked=False)
-            c.fill = _YELLOW
+            c.fill = yellow
             c.alignment = Alignment(wrap_text=True, vertical="top")
         ref = ws.cell(row=r, column=idx["valore"]).coordinate
         cell = ws[ref]
@@ -300,6 +303,9 @@ def _write_meta(ws: _Worksheet, m: Modulo, piano: Piano, data: dt.date, tipo: st
 
 
 def write_modulo(path: Path, m: Modulo, piano: Piano, data: dt.date, tipo: str, latest: dict[str, str]) -> None:
+    # openpyxl (it loads numpy) costs ~190 ms CPU to import; only `moduli` writes forms
+    from openpyxl import Workbook
+
     wb = Workbook()
     ist = wb.active
     ist.title = "Istruzioni"
