@@ -14,16 +14,22 @@ positioned message, anything beyond limits no real plan comes near:
   28-digit decimal context with room for sums and ratios;
 - a file nests at most :data:`PROFONDITA` levels (a plan needs 10);
 - numbers are read only after their text length is checked, so no literal
-  reaches ``int()`` beyond Python's 4,300-digit limit.
+  reaches ``int()`` beyond Python's 4,300-digit limit;
+- no text holds a control character (:data:`CONTROLLO`): the reader refuses
+  one in the file, the schema one written as an escape (``"\\u008f"``).
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 CIFRE_INTERE = 15
 DECIMALI = 6
 PROFONDITA = 32
+#: C0 and C1 controls but TAB, LF, CR and NEL, plus the two non-characters:
+#: what YAML refuses to read, and what no page, PDF or terminal can show.
+CONTROLLO = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 #: How much of a long value a message quotes.
 CITAZIONE = 60
 

@@ -32,7 +32,7 @@ from pydantic import (
 from pydantic.fields import ComputedFieldInfo, FieldInfo
 from pydantic_core import PydanticCustomError
 
-from .limiti import cita, problema_numero
+from .limiti import CONTROLLO, cita, problema_numero
 
 #: Patterns are matched in full (``fullmatch``): ``$`` would accept a
 #: trailing newline ("1.1.1\n"). The ``^…$`` form is kept for the JSON Schema.
@@ -66,6 +66,14 @@ def _text(value: object) -> str:
     text = str(value)
     if not text.strip():
         raise PydanticCustomError("testo_vuoto", "il testo è vuoto", {"hint": "scrivi il testo tra le virgolette, oppure togli la riga se il campo è facoltativo"})
+    controllo = CONTROLLO.search(text)
+    if controllo is not None:
+        # only an escape between double quotes gets here ("\u008f"): the reader refuses the raw character
+        raise PydanticCustomError(
+            "testo_controllo",
+            "il testo contiene un carattere di controllo invisibile (U+{codice}), scritto con una sequenza «\\…»",
+            {"codice": f"{ord(controllo.group()):04X}", "hint": "togli la sequenza che inizia con la barra rovesciata «\\» (ad esempio «\\u008f»): il carattere non si vede e non si può stampare"},
+        )
     return text
 
 

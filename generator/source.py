@@ -32,7 +32,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from .diagnostics import Diagnostic, Pos
-from .limiti import CIFRE_INTERE, PROFONDITA, cita, problema_numero
+from .limiti import CIFRE_INTERE, CONTROLLO, PROFONDITA, cita, problema_numero
 from .runtime import read_regular_file
 
 Loc = tuple[str | int, ...]
@@ -240,7 +240,7 @@ def parse(text: str, display: str) -> Document:
                 )
             ]
         )
-    controlli = _caratteri(text, display, _CONTROL, _control_char_error)
+    controlli = _caratteri(text, display, CONTROLLO, _control_char_error)
     if controlli:
         raise SourceError(controlli)
     try:
@@ -266,9 +266,6 @@ def parse(text: str, display: str) -> Document:
 # positioned like a syntax error, and nesting is recursive in the composer
 # (a RecursionError at a thousand levels, a crash at tens of thousands).
 
-#: C0 and C1 controls but TAB, LF, CR and NEL, plus the two non-characters:
-#: what YAML refuses to read.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
 #: Bidirectional controls: legal, but they make a text read differently from
 #: what it holds ("Trojan Source"); a warning, so a reviewer looks.
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")

@@ -332,3 +332,15 @@ def test_smvp_floor_above_100_is_an_error_at_its_line(tmp_path: Path):
 def test_smvp_unknown_key_is_an_error(tmp_path: Path):
     root = _con_smvp(tmp_path, "  soglia_parzial: 50%\n")
     assert validate.check_project(root).errors
+
+
+def test_a_control_character_written_as_an_escape_is_refused_at_its_text(tmp_path: Path):
+    # the reader refuses the raw character; "\u008f" makes it only once parsed, and the PDF cannot print it
+    root = copy_case("_valid", tmp_path)
+    plan = root / "plan" / "2021.yml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("titolo: Progetti attivati", 'titolo: "Progetti \\u008fattivati"', 1), encoding="utf-8")
+    checked = validate.check_project(root)
+    assert checked.progetto is None
+    assert [(str(d.pos), d.message) for d in checked.errors] == [
+        ("plan/2021.yml:23:25", "«titolo»: il testo contiene un carattere di controllo invisibile (U+008F), scritto con una sequenza «\\…»")
+    ]
