@@ -11,8 +11,8 @@ messages, rewrite the goldens with::
 and read the diff before committing. The inputs are written by
 ``tests/corpus/make_corpus.py``; the files on disk are what is tested.
 
-Each case runs the command's own ``main`` with the case's arguments, in this
-process (a new interpreter per case cost ~0.5 s of CPU each, a third of
+Each case runs the command's own ``main`` in this process (the ``run_cli``
+fixture: a new interpreter per case cost ~0.5 s of CPU each, a third of
 ``make check``); two tests run the real ``python -m generator validate`` in a
 subprocess, a clean root and an erroneous one, so the entry point, the exit
 code and the bytes on the real standard output are checked too.
@@ -26,8 +26,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from generator.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "tests" / "corpus"
@@ -105,16 +103,6 @@ def run_validate(root: Path, *args: str, cwd: Path | None = None) -> subprocess.
     )
 
 
-def validate_in_process(
-    root: Path, cwd: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> tuple[int, str, str]:
-    """``validate --root <root>`` through the command's ``main``: (exit code, stdout, stderr)."""
-    monkeypatch.chdir(cwd)
-    code = main(["validate", "--root", str(root)])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_corpus_has_at_least_35_cases():
     assert len(CASES) >= 35
 
@@ -136,17 +124,14 @@ def test_real_command_prints_the_golden_output_of_an_erroneous_case(tmp_path: Pa
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_case_output_matches_golden(
-    case: str, update_golden: bool, tmp_path: Path,
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
-):
-    code, out, err = validate_in_process(CORPUS / case, tmp_path, capsys, monkeypatch)
+def test_case_output_matches_golden(case: str, update_golden: bool, tmp_path: Path, run_cli):
+    result = run_cli("validate", "--root", str(CORPUS / case), cwd=tmp_path)
     golden = CORPUS / case / "expected.txt"
     if update_golden:
-        golden.write_text(out, encoding="utf-8", newline="\n")
-    assert err == ""
-    assert code == (0 if case in WARNING_ONLY else 1)
-    assert out == golden.read_text(encoding="utf-8")
+        golden.write_text(result.stdout, encoding="utf-8", newline="\n")
+    assert result.stderr == ""
+    assert result.returncode == (0 if case in WARNING_ONLY else 1)
+    assert result.stdout == golden.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("case", sorted(FIRST_PROBLEM))
