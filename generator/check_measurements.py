@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import schema as S, score
-from .diagnostics import Collector, Pos, close_match
+from .diagnostics import Collector, Pos, close_match, did_you_mean
 from .limiti import CIFRE_INTERE
 from .links import link_sicuro
 from .model import Azione, Misura, Piano, Rilevazione, Scostamento
@@ -98,7 +98,7 @@ class MeasurementChecker:
                     self.out.error(doc.key_pos(loc), f"«{code}» è un obiettivo: si misurano solo le azioni, il grado degli obiettivi è calcolato", "togli la riga e scrivi invece i valori delle sue azioni")
                 else:
                     guess = self._suggest_code(code, azioni)
-                    hint = f"forse intendevi «{guess}»? " if guess else ""
+                    hint = did_you_mean(guess)
                     hint += f"I codici delle azioni sono elencati nel file {piano.file}"
                     self.out.error(doc.key_pos(loc), f"il codice «{code}» non è un'azione del piano {piano.anno}", hint)
                 continue

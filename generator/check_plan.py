@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from . import schema as S
-from .diagnostics import Collector, Pos, close_match
+from .diagnostics import Collector, Pos, close_match, did_you_mean
 from .model import (
     Atto,
     Azione,
@@ -249,7 +249,7 @@ class _PlanChecks:
         for r in resp:
             if r not in y.strutture:
                 guess = close_match(r, y.strutture)
-                hint = f"forse intendevi «{guess}»? " if guess else ""
+                hint = did_you_mean(guess)
                 hint += "Usa uno degli identificativi elencati sotto `strutture:` all'inizio del piano, o aggiungi lì la nuova struttura"
                 self.out.error(P("responsabile"), f"responsabile «{r}» non presente in `strutture`", hint)
         return Azione(

@@ -257,3 +257,12 @@ def close_match(word: str, options: Iterable[str]) -> str | None:
         return None
     match = difflib.get_close_matches(word, [o for o in options if len(o) <= MAX_SUGGESTED], n=1, cutoff=0.6)
     return match[0] if match else None
+
+
+def did_you_mean(guess: str | None) -> str:
+    """The opening of a hint, "forse intendevi «X»? ", or "" without a guess.
+
+    One wording for every check, so staff meet the same sentence whichever
+    file they got wrong; the rest of the hint follows it.
+    """
+    return f"forse intendevi «{guess}»? " if guess else ""

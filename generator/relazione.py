@@ -30,7 +30,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import presentation as fmt, schema as S
-from .diagnostics import Diagnostic, Pos, close_match
+from .diagnostics import Diagnostic, Pos, close_match, did_you_mean
 from .links import link_sicuro
 from .model import (
     TESTI_RELAZIONE,
@@ -169,7 +169,7 @@ def _testi(root: Path, cartella: Path, add: Add) -> dict[str, str]:
             continue
         if path.stem not in TESTI_RELAZIONE:
             guess = close_match(path.stem, TESTI_RELAZIONE)
-            hint = f"forse intendevi «{guess}.md»? " if guess else ""
+            hint = did_you_mean(f"{guess}.md" if guess else None)
             hint += "I testi della Relazione sono: " + ", ".join(f"{t}.md" for t in TESTI_RELAZIONE)
             add(Diagnostic(Pos(display, 1, 1), f"il testo «{path.name}» non corrisponde a nessuna sezione della Relazione", hint, "avviso"))
             continue
@@ -248,7 +248,7 @@ def _dati(root: Path, path: Path, anno: int, piano: Piano | None, add: Add) -> R
         visti.setdefault(r.obiettivo, pos)
         if piano is not None and r.obiettivo not in strategici:
             guess = close_match(r.obiettivo, strategici)
-            hint = f"forse intendevi «{guess}»? " if guess else ""
+            hint = did_you_mean(guess)
             error(pos, f"«{r.obiettivo}» non è un obiettivo strategico del piano {anno}", hint + "gli obiettivi strategici sono: " + ", ".join(strategici))
         if r.impiegato is not None and r.impiegato > r.stanziato:
             warn(P(loc + ("impiegato",)), f"per l'obiettivo «{r.obiettivo}» l'impiegato supera lo stanziato", "controlla i due importi")

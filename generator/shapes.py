@@ -17,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import schema as S
-from .diagnostics import Diagnostic, close_match
+from .diagnostics import Diagnostic, close_match, did_you_mean
 from .source import Document, Loc
 
 _TYPE_NAMES = {
@@ -161,7 +161,7 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
             allowed = _fields_at(model, loc[:-1])
             guess = close_match(f, allowed) or close_match(f.lower(), allowed)
             hint = (
-                f"forse intendevi «{guess}»? I nomi dei campi si scrivono in minuscolo, come nella guida"
+                did_you_mean(guess) + "I nomi dei campi si scrivono in minuscolo, come nella guida"
                 if guess
                 else ("i campi ammessi qui sono: " + ", ".join(allowed) if allowed else "togli il campo")
             )
@@ -169,7 +169,7 @@ def shape_diagnostics(err: ValidationError, doc: Document, model: type[BaseModel
         elif kind == "literal_error":
             options = [o.strip().strip("'") for o in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
             guess = close_match(str(e.get("input")).lower(), options) if isinstance(e.get("input"), str) else None
-            hint = f"forse intendevi «{guess}»? " if guess else ""
+            hint = did_you_mean(guess)
             hint += "Valori ammessi: " + ", ".join(options)
             out.append(Diagnostic(doc.pos(loc), f"valore non ammesso {found} per «{f}»", hint))
         elif kind == "too_short":

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from . import schema as S
-from .diagnostics import close_match
+from .diagnostics import close_match, did_you_mean
 from .limiti import problema_numero
 from .model import Valore
 
@@ -72,7 +72,7 @@ def interpret(tipo: str, raw: object, anno: int, campo: str, deadline_names: boo
                 f"scrivi ad esempio `{campo}: {anno}-06-10`",
             )
         guess = close_match(raw.strip().lower(), MESI) if isinstance(raw, str) else None
-        hint = f"forse intendevi «{guess}»? " if guess else ""
+        hint = did_you_mean(guess)
         hint += f"Scrivi una data, ad esempio `{campo}: {anno}-06-30`, oppure il nome del mese, ad esempio `{campo}: giugno` (= 30 giugno {anno})"
         return Problema(f"«{campo}» deve essere una data (AAAA-MM-GG) o il nome di un mese, trovato {found}", hint)
     if tipo == "si_no":
