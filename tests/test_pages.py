@@ -242,6 +242,21 @@ def test_front_matter_title_is_html_escaped_for_the_theme(sito_iniezione):
     assert 'title: "Obiettivo strategico 1 — &lt;script&gt;alert(1)&lt;/script&gt;"' in front
 
 
+@pytest.mark.parametrize("title", ['Piano "2021" — a: b', "---", "riga\n---\nnuova", "\\ «»", ""])
+def test_front_matter_reads_back_what_the_renderer_wrote(title):
+    renderer = pages.Renderer()
+    renderer.env.loader = jinja2.DictLoader({"prova.md.j2": "Corpo"})
+    page = renderer.render(pages.PageJob("prova.md", "prova.md.j2", {}, meta=(("title", title),)))
+    assert pages.read_front_matter(page) == ({"title": title}, "\nCorpo\n")
+
+
+def test_every_generated_page_s_front_matter_reads_back_as_a_title(sito):
+    for path, testo in sito.pagine.items():
+        meta, body = pages.read_front_matter(testo)
+        assert isinstance(meta.get("title"), str) and meta["title"], path
+        assert not body.lstrip().startswith("---"), path
+
+
 def _nav_titles(nav):
     for voce in nav:
         if isinstance(voce, dict):

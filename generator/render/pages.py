@@ -251,7 +251,27 @@ class Renderer:
         """The page's Markdown: front matter, then the template's output."""
         body = self.env.get_template(job.template).render(**job.context)
         front = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in job.meta)
-        return f"---\n{front}---\n\n{body.strip()}\n"
+        return f"{_FENCE}{front}{_FENCE}\n{body.strip()}\n"
+
+
+_FENCE = "---\n"
+
+
+def read_front_matter(page: str) -> tuple[dict[str, object], str]:
+    """(front matter, body) of a page :meth:`Renderer.render` wrote.
+
+    The inverse of its writer, kept next to it: one ``key: <JSON>`` line per
+    field (JSON is also YAML, which is how MkDocs reads it). The PDF edition
+    reads the titles back this way, without a second YAML parser.
+    """
+    if not page.startswith(_FENCE) or (end := page.find("\n" + _FENCE, len(_FENCE) - 1)) < 0:
+        return {}, page
+    meta: dict[str, object] = {}
+    for line in page[len(_FENCE) : end + 1].splitlines():
+        key, sep, value = line.partition(": ")
+        if sep:
+            meta[key] = json.loads(value)
+    return meta, page[end + 1 + len(_FENCE) :]
 
 
 # --------------------------------------------------------------------------

@@ -65,13 +65,13 @@ from urllib.parse import unquote, urlsplit
 
 import markdown  # type: ignore[import-untyped]  # Python-Markdown ships no type hints
 import tinyhtml5
-from ruamel.yaml import YAML
 
 from .. import presentation
 from ..model import Progetto
 from ..relazione import BOZZA, testo_stato
 from ..runtime import write_atomic
 from . import urls
+from .pages import read_front_matter
 
 #: Python-Markdown extensions, as in ``mkdocs.yml`` (a test keeps them equal);
 #: ``toc`` without the permalink "¶", which has no use on paper.
@@ -95,7 +95,6 @@ SITE_ONLY_CLASS = "pf-solo-sito"
 STATO_BOZZA = BOZZA
 
 _MIME_TYPES = {".svg": "image/svg+xml", ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".png": "image/png"}
-_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.DOTALL)
 _SCHEMA_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 log = logging.getLogger(__name__)
@@ -139,15 +138,6 @@ def pdf_documents(progetto: Progetto, aggiornato: dt.date | None) -> list[PdfDoc
 # --------------------------------------------------------------------------
 # Markdown pages -> one HTML document
 # --------------------------------------------------------------------------
-
-
-def _front_matter(text: str) -> tuple[dict[str, object], str]:
-    """(front matter, body) of a generated page; the front matter parsed safely."""
-    m = _FRONT_MATTER.match(text)
-    if not m:
-        return {}, text
-    dati = YAML(typ="safe", pure=True).load(m.group(1))
-    return (dati if isinstance(dati, dict) else {}), text[m.end() :]
 
 
 def _markdown(text: str) -> str:
@@ -252,7 +242,7 @@ def document_html(doc: PdfDocument, pages: Mapping[str, str], *, use_directory_u
     titoli: list[str] = []
     sezioni: list[ET.Element] = []
     for i, path in enumerate(presenti):
-        meta, corpo = _front_matter(pages[path])
+        meta, corpo = read_front_matter(pages[path])
         titoli.append(str(meta.get("title") or ""))
         body = _fragment(_markdown(corpo))
         _rewrite(body, path, i, ctx)
