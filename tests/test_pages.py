@@ -27,9 +27,9 @@ from hypothesis_profiles import examples
 
 from generator import opendata
 from generator.diagnostics import Pos
+from generator.presentation import Md, UnformattedValue, finalize, md, md_block
 from generator.provenance import Modifica, Provenienza
 from generator.render import pages, urls
-from generator.render.escape import Md, UnformattedValue, finalize, md, md_block
 from generator.validate import load_project
 
 REPO = Path(__file__).resolve().parent.parent
