@@ -35,7 +35,7 @@ from typing import IO, TypeVar
 from . import attestazione, presentation as pres, provenance, pubblicazione, score
 from .diagnostics import format_text, line_reader
 from .model import Azione, Misura, ObiettivoOperativo, ObiettivoStrategico, Piano, Progetto, Rilevazione, Valore
-from .presentation import md_gfm
+from .presentation import md_gfm, nome_campo
 from .validate import CheckResult, check_project
 
 #: How many validation errors the summary quotes (the full list is the validate step's job).
@@ -188,9 +188,6 @@ _CATEGORIA_CAMPO = {
     "metodo": "metodo",
 }  # fmt: skip
 
-_NOME_CAMPO = {"soglia_80": "soglia 80%", "soglia_60": "soglia 60%", "unita": "unità di misura", "pira": "PIRA"}
-
-
 def _etichetta_azione(a: Azione) -> str:
     return f"Azione {md(a.codice)} «{md(a.titolo)}»"
 
@@ -234,7 +231,7 @@ def _confronta_campi(
         if _same(vp, vd):
             continue
         riga = Riga(
-            etichetta, _NOME_CAMPO.get(nome, nome), _fmt_campo(nome, vp, prima, pb), _fmt_campo(nome, vd, dopo, ph)
+            etichetta, nome_campo(nome), _fmt_campo(nome, vp, prima, pb), _fmt_campo(nome, vd, dopo, ph)
         )
         c._aggiungi(sez, _CATEGORIA_CAMPO.get(nome, "altro"), riga)
 
@@ -385,9 +382,9 @@ def _confronta_valori(c: Confronto, sez: Sezione, rb: Rilevazione, rh: Rilevazio
     for nome, cat in (("tipo", "rilevazione"), ("esempio", "rilevazione"), ("piano", "rilevazione")):
         vp, vd = getattr(rb, nome), getattr(rh, nome)
         if not _same(vp, vd):
-            fmt = (lambda v: "sì" if v else "no") if nome == "esempio" else str
-            nome_campo = "dati di esempio" if nome == "esempio" else nome
-            c._aggiungi(sez, cat, Riga("Rilevazione", nome_campo, fmt(vp), fmt(vd)))
+            fmt = pres.si_no if nome == "esempio" else str
+            campo = "dati di esempio" if nome == "esempio" else nome
+            c._aggiungi(sez, cat, Riga("Rilevazione", campo, fmt(vp), fmt(vd)))
     for codice in sorted(set(rb.valori) | set(rh.valori), key=natural):
         mb, mh = rb.valori.get(codice), rh.valori.get(codice)
         azione_h = ah.get(codice) or ab[codice]

@@ -208,6 +208,24 @@ def si_no(v: bool) -> str:
     return "sì" if v else "no"
 
 
+#: A plan field as people name it, with its article: the pull-request
+#: summary lists "soglia 80%", the Relazione's changes say "la soglia 80%".
+CAMPI_PIANO: dict[str, tuple[str, str]] = {
+    "peso": ("il ", "peso"),
+    "target": ("il ", "target"),
+    "soglia_80": ("la ", "soglia 80%"),
+    "soglia_60": ("la ", "soglia 60%"),
+    "unita": ("l'", "unità di misura"),
+    "pira": ("il ", "PIRA"),
+}
+
+
+def nome_campo(campo: str, *, articolo: bool = False) -> str:
+    """A plan field's name in words ("soglia 80%"), with its article if asked ("la soglia 80%")."""
+    art, nome = CAMPI_PIANO.get(campo, ("il ", campo))
+    return art + nome if articolo else nome
+
+
 def valore(v: Decimal | dt.date | bool | None, tipo: str, unita: str | None = None) -> str:
     """A KPI value (target, threshold or measured value) by its ``tipo``.
 

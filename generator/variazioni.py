@@ -170,12 +170,9 @@ def cambi(root: Path, piano: Piano) -> tuple[CambioPiano, ...]:
     return tuple(out)
 
 
-NOMI_CAMPO = {"peso": "il peso", "target": "il target", "soglia_80": "la soglia 80%", "soglia_60": "la soglia 60%"}
-
-
 def nome_campo(c: CambioPiano) -> str:
     """"il target", "la soglia 80%", "il target 2022" — what changed, in words."""
-    return NOMI_CAMPO.get(c.campo, "il " + c.campo)
+    return fmt.nome_campo(c.campo, articolo=True)
 
 
 def avvisi(piano: Piano, trovati: tuple[CambioPiano, ...]) -> list[Diagnostic]:

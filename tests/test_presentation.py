@@ -201,3 +201,10 @@ def test_status_fill_is_an_okabe_ito_colour(stato):
 def test_statuses_differ_in_shape_and_icon_not_only_in_colour():
     assert len({a.forma for a in fmt.STATI.values()}) == len(fmt.STATI)
     assert len({a.icona for a in fmt.STATI.values()}) == len(fmt.STATI)
+
+
+def test_a_plan_field_has_one_name_in_the_pull_request_summary_and_in_the_relazione():
+    assert fmt.nome_campo("soglia_80") == "soglia 80%"
+    assert fmt.nome_campo("soglia_80", articolo=True) == "la soglia 80%"
+    assert fmt.nome_campo("unita", articolo=True) == "l'unità di misura"
+    assert fmt.nome_campo("indicatore") == "indicatore"
