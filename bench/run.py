@@ -131,14 +131,14 @@ def child_build(root: Path, jobs: int | None) -> dict[str, Any]:
 
     t_import = time.perf_counter() - t0
     captured: dict[str, float] = {}
-    original = getattr(B, "_fmt_tempi", None)
+    original = getattr(B, "format_timings", None)
     if original is not None:
 
         def _capture(tempi):  # type: ignore[no-untyped-def]
             captured.update({STAGE_NAMES.get(k, k): v for k, v in tempi.items()})
             return original(tempi)
 
-        B._fmt_tempi = _capture
+        B.format_timings = _capture
     out, err = io.StringIO(), io.StringIO()
     t1 = time.perf_counter()
     code = B.build(root, jobs=jobs, out=out, err=err)

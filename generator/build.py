@@ -23,7 +23,7 @@ build here never leaves a half-made result behind:
 6. **swap** it into ``site/`` (old aside, new in, old deleted): a failed
    build leaves the previous site untouched.
 
-Steps 1–4 are :func:`prepara`, shared with ``mkdocs serve`` through
+Steps 1–4 are :func:`prepare`, shared with ``mkdocs serve`` through
 :mod:`generator.mkdocs_hooks`. Builds are reproducible: same inputs, same
 bytes everywhere under ``site/`` (``SOURCE_DATE_EPOCH`` defaults to the date
 of the latest measurement, never to the clock).
@@ -63,21 +63,21 @@ if TYPE_CHECKING:  # MkDocs is imported only by the commands that build (see _bu
 #: Where the staging docs folder lives, relative to the project root.
 STAGING = Path("build") / "docs"
 #: What the last build staged (see generator.staging), next to the staging folder.
-MANIFESTO = Path("build") / "manifest.json"
+MANIFEST = Path("build") / "manifest.json"
 CHART_CACHE = Path(".cache") / "charts"
 JINJA_CACHE = Path(".cache") / "jinja"
 BLAME_CACHE = Path(".cache") / "blame"
 PDF_CACHE = Path(".cache") / "pdf"
 #: Environment variable naming a PDF cache folder to use instead of PDF_CACHE.
 CACHE_PDF_ENV = "PERFORMANCE_CACHE_PDF"
-#: Key set in ``config.extra`` once :func:`prepara` has run for a config, so
+#: Key set in ``config.extra`` once :func:`prepare` has run for a config, so
 #: the MkDocs hook does not redo the work when ``build.py`` drives MkDocs.
-PREPARATO = "performance_preparato"
+PREPARED_KEY = "performance_preparato"
 
 GUIDA = "guida"
 GUIDA_TITOLO = "Guida per il personale"
 #: Hand-written pages that close the navigation, in this order.
-PAGINE_FINALI = ("accessibilita.md", "note-legali.md")
+FINAL_PAGES = ("accessibilita.md", "note-legali.md")
 
 
 class BuildError(Exception):
@@ -85,7 +85,7 @@ class BuildError(Exception):
 
 
 @dataclass
-class Preparato:
+class Prepared:
     """The outcome of steps 1–4, what MkDocs needs next."""
 
     root: Path
@@ -107,7 +107,7 @@ class Preparato:
 
 
 @contextlib.contextmanager
-def _tempo(tempi: dict[str, float], fase: str) -> Iterator[None]:
+def _timed(tempi: dict[str, float], fase: str) -> Iterator[None]:
     t0 = time.perf_counter()
     try:
         yield
@@ -115,7 +115,7 @@ def _tempo(tempi: dict[str, float], fase: str) -> Iterator[None]:
         tempi[fase] = tempi.get(fase, 0.0) + time.perf_counter() - t0
 
 
-def _fmt_tempi(tempi: Mapping[str, float]) -> str:
+def format_timings(tempi: Mapping[str, float]) -> str:
     return " · ".join(f"{k} {v:.2f} s".replace(".", ",") for k, v in tempi.items())
 
 
@@ -143,7 +143,7 @@ def _handwritten(docs: Path) -> dict[str, bytes]:
     return dict(sorted(out.items()))
 
 
-def _collisioni(generati: Mapping[str, bytes], scritti: Mapping[str, bytes], docs_name: str) -> list[str]:
+def _collisions(generati: Mapping[str, bytes], scritti: Mapping[str, bytes], docs_name: str) -> list[str]:
     """Generated paths that a hand-written file already uses (case-insensitively too)."""
     mano = {p.casefold(): p for p in scritti}
     out = []
@@ -156,7 +156,7 @@ def _collisioni(generati: Mapping[str, bytes], scritti: Mapping[str, bytes], doc
     return out
 
 
-def _ordine_guida(indice: bytes | None, pagine: list[str]) -> list[str]:
+def _guide_order(indice: bytes | None, pagine: list[str]) -> list[str]:
     """Guide pages in the order the guide's index links them, then the rest sorted."""
     ordine: list[str] = []
     if indice is not None:
@@ -167,7 +167,7 @@ def _ordine_guida(indice: bytes | None, pagine: list[str]) -> list[str]:
     return ordine + sorted(p for p in pagine if p not in ordine)
 
 
-def nav_completa(nav_dati: Sequence[NavEntry], mano: Mapping[str, bytes]) -> list[NavEntry]:
+def full_nav(nav_dati: Sequence[NavEntry], mano: Mapping[str, bytes]) -> list[NavEntry]:
     """The whole navigation: the data's, then the staff guide, other pages, legal pages."""
     nav = list(nav_dati)
     md = [p for p in mano if p.endswith(".md")]
@@ -175,11 +175,11 @@ def nav_completa(nav_dati: Sequence[NavEntry], mano: Mapping[str, bytes]) -> lis
     if guida:
         indice = f"{GUIDA}/index.md"
         resto = [p for p in guida if p != indice]
-        voci: list[NavEntry] = [*([indice] if indice in guida else []), *_ordine_guida(mano.get(indice), resto)]
+        voci: list[NavEntry] = [*([indice] if indice in guida else []), *_guide_order(mano.get(indice), resto)]
         nav.append({GUIDA_TITOLO: voci})
-    altre = sorted(p for p in md if not p.startswith(GUIDA + "/") and p not in PAGINE_FINALI)
+    altre = sorted(p for p in md if not p.startswith(GUIDA + "/") and p not in FINAL_PAGES)
     nav.extend(altre)
-    nav.extend(p for p in PAGINE_FINALI if p in mano)
+    nav.extend(p for p in FINAL_PAGES if p in mano)
     return nav
 
 
@@ -188,7 +188,7 @@ def _print_diags(diags: list[Diagnostic], root: Path, out: IO[str]) -> None:
         out.write(format_text(diags, line_reader(root)))
 
 
-def prepara(
+def prepare(
     root: Path,
     *,
     use_directory_urls: bool = True,
@@ -196,7 +196,7 @@ def prepara(
     jobs: int | None = None,
     out: IO[str] | None = None,
     chart_workers: Workers | None = None,
-) -> Preparato:
+) -> Prepared:
     """Steps 1–4: validate, score, render in memory, stage into ``build/docs``.
 
     Charts are drawn by ``chart_workers`` (chart workers the caller opened),
@@ -205,23 +205,23 @@ def prepara(
     :class:`BuildError` (a generated page would replace a hand-written one).
     """
     if chart_workers is not None:
-        return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=chart_workers)
+        return _prepare(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=chart_workers)
     with charts.workers(jobs) as w:  # they load matplotlib on the idle core meanwhile
-        return _prepara(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=w)
+        return _prepare(Path(root).resolve(), use_directory_urls=use_directory_urls, repo_url=repo_url, workers=w)
 
 
 #: Folders the build writes (besides the site): each must be a folder or absent.
-CARTELLE_SCRITTE = (Path("build"), STAGING, Path(".cache"), CHART_CACHE, JINJA_CACHE, BLAME_CACHE)
+WRITTEN_FOLDERS = (Path("build"), STAGING, Path(".cache"), CHART_CACHE, JINJA_CACHE, BLAME_CACHE)
 
 
-def ostacoli(root: Path) -> list[str]:
+def obstacles(root: Path) -> list[str]:
     """What stands where the build must write: a file or a link instead of a folder.
 
     Checked before anything is written, so the user reads which path to move
     instead of an operating-system error halfway through.
     """
     out = []
-    for rel in (*CARTELLE_SCRITTE, Path("site")):
+    for rel in (*WRITTEN_FOLDERS, Path("site")):
         path = root / rel
         if path.is_symlink() or (path.exists() and not path.is_dir()):
             cosa = "un collegamento simbolico" if path.is_symlink() else "un file"
@@ -229,32 +229,32 @@ def ostacoli(root: Path) -> list[str]:
     return out
 
 
-def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Preparato:
-    problemi = ostacoli(root)
+def _prepare(root: Path, *, use_directory_urls: bool, repo_url: str | None, workers: Workers) -> Prepared:
+    problemi = obstacles(root)
     if problemi:
         raise BuildError("\n".join(problemi))
     staging = root / STAGING
     tempi: dict[str, float] = {}
-    with _tempo(tempi, "caricamento"):
+    with _timed(tempi, "caricamento"):
         mano = _handwritten(root / "docs")
         prov = provenance.collect(root, repo_url, cache_dir=root / BLAME_CACHE)
         storia = provenance.storia(root)
-        prima = stg.load_manifest(root / MANIFESTO)
+        prima = stg.load_manifest(root / MANIFEST)
         intact_files = stg.intact_files(staging, prima)
-    with _tempo(tempi, "validazione"):
+    with _timed(tempi, "validazione"):
         checked = check_project(root)
         diags = list(checked.diagnostics)
         if checked.progetto is None or any(d.is_error for d in diags):
             raise ValidationFailed(diags)
         progetto = checked.progetto
         pub = pubblicazione.calcola(root, progetto, storia)
-    with _tempo(tempi, "punteggi"):
+    with _timed(tempi, "punteggi"):
         anni = score.valuta_progetto(progetto)
     # One fingerprinter for the build: the scored years that open data and
     # many pages receive are walked once (see generator.fingerprint).
     fp = Fingerprinter()
     code = incremental.code_digest()
-    with _tempo(tempi, "dati aperti"):
+    with _timed(tempi, "dati aperti"):
         od: dict[str, bytes] = {}
         tenuti: set[str] = set()
         od_fingerprints: dict[int, str] = {}
@@ -270,22 +270,22 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
             else:
                 od.update({prefisso + nome: data for nome, data in opendata.year_files(anni[a], pub_a).items()})
         od = dict(sorted(od.items()))
-    with _tempo(tempi, "pagine"):
+    with _timed(tempi, "pagine"):
         sj = pages.site_jobs(
             progetto, anni, premi=progetto.premi, provenienza=prov, opendata=od, use_directory_urls=use_directory_urls,
             pubblicazione=pub,
         )
         piano = incremental.plan_pages(sj.jobs, prima.pages, intact_files, code=code, fingerprinter=fp)
-        renderer = pages.Renderer(_cartella(root / JINJA_CACHE))
+        renderer = pages.Renderer(_folder(root / JINJA_CACHE))
         testi = {job.path: renderer.render(job) for job in piano.run}
     tenuti.update(piano.kept_files())
     figure = sj.figures(piano.run)
     generati: dict[str, bytes] = {p: t.encode("utf-8") for p, t in testi.items()}
     generati.update((p, data) for p, data in od.items() if p not in tenuti)
-    problemi = _collisioni({**generati, **dict.fromkeys(figure, b""), **dict.fromkeys(tenuti, b"")}, mano, "docs")
+    problemi = _collisions({**generati, **dict.fromkeys(figure, b""), **dict.fromkeys(tenuti, b"")}, mano, "docs")
     if problemi:
         raise BuildError("\n".join(problemi))
-    with _tempo(tempi, "grafici"):
+    with _timed(tempi, "grafici"):
         cache = root / CHART_CACHE
         # Charts staged intact as a cache entry need not be re-read (see charts.cache).
         in_staging = {
@@ -296,15 +296,15 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
         voci_cache, disegnati = charts.ensure_cached(
             [f.spec for f in figure.values()], cache, workers=workers, alt={k: f.alt for k, f in figure.items()}, staged=in_staging
         )
-    with _tempo(tempi, "pdf"):
+    with _timed(tempi, "pdf"):
         stampati = _pdf(root, progetto, sj.aggiornato, testi, generati, mano, tenuti, voci_cache, use_directory_urls, max(1, workers.processes))
-    problemi = _collisioni(stampati, mano, "docs")
+    problemi = _collisions(stampati, mano, "docs")
     if problemi:
         raise BuildError("\n".join(problemi))
     generati.update(stampati)
     tutti = dict(mano)
     tutti.update(generati)
-    with _tempo(tempi, "scrittura"):
+    with _timed(tempi, "scrittura"):
         scritti, rimossi, voci = stg.sync(
             staging,
             dict(sorted(tutti.items())),
@@ -313,13 +313,13 @@ def _prepara(root: Path, *, use_directory_urls: bool, repo_url: str | None, work
             prima,
         )
         stg.save_manifest(
-            root / MANIFESTO,
+            root / MANIFEST,
             stg.Manifest(file=voci, pages=dict(sorted(piano.records.items())), opendata=dict(sorted(od_fingerprints.items()))),
         )
-    return Preparato(
+    return Prepared(
         root=root,
         staging=staging,
-        nav=nav_completa(sj.nav, mano),
+        nav=full_nav(sj.nav, mano),
         esempio=sj.esempio,
         aggiornato=sj.aggiornato,
         avvisi=[d for d in diags if not d.is_error],
@@ -368,7 +368,7 @@ def _pdf(
     # Content-addressed, so one folder may serve several projects
     # (PERFORMANCE_CACHE_PDF: the test suite shares one across its builds).
     condivisa = os.environ.get(CACHE_PDF_ENV)
-    cartella = _cartella(Path(condivisa) if condivisa else root / PDF_CACHE)
+    cartella = _folder(Path(condivisa) if condivisa else root / PDF_CACHE)
     try:
         stampati, usati = pdf.generate(
             pdf.pdf_documents(progetto, aggiornato),
@@ -385,21 +385,21 @@ def _pdf(
     return stampati
 
 
-def _cartella(path: Path) -> Path:
+def _folder(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
-def configura(config: MkDocsConfig, prep: Preparato) -> None:
+def configure_mkdocs(config: MkDocsConfig, prep: Prepared) -> None:
     """Point a loaded MkDocs config at the staged docs, with the data's nav and banner."""
     config["docs_dir"] = str(prep.staging)
     config["nav"] = prep.nav
     extra = config["extra"]
     extra["esempio"] = bool(extra.get("esempio")) or prep.esempio
-    extra[PREPARATO] = True
+    extra[PREPARED_KEY] = True
 
 
-def repo_url_di(config: Mapping[str, object], env: Mapping[str, str] | None = None) -> str | None:
+def repo_url_of(config: Mapping[str, object], env: Mapping[str, str] | None = None) -> str | None:
     """Where commit links point: ``repo_url``, else ``extra.repository``, else
     the repository GitHub Actions is building (``GITHUB_SERVER_URL`` +
     ``GITHUB_REPOSITORY``), so the published site links every value to its
@@ -420,7 +420,7 @@ def repo_url_di(config: Mapping[str, object], env: Mapping[str, str] | None = No
 # --------------------------------------------------------------------------
 
 
-def epoch_dati(aggiornato: dt.date | None) -> int:
+def data_epoch(aggiornato: dt.date | None) -> int:
     """SOURCE_DATE_EPOCH for the data: midnight UTC of the latest measurement (or 1970)."""
     if aggiornato is None:
         return 0
@@ -433,7 +433,7 @@ def _source_date_epoch(aggiornato: dt.date | None) -> Iterator[None]:
     if os.environ.get("SOURCE_DATE_EPOCH"):
         yield
         return
-    os.environ["SOURCE_DATE_EPOCH"] = str(epoch_dati(aggiornato))
+    os.environ["SOURCE_DATE_EPOCH"] = str(data_epoch(aggiornato))
     try:
         yield
     finally:
@@ -466,7 +466,7 @@ _RENAME_EXCHANGE = 2  # linux/fs.h
 _AT_FDCWD = -100
 
 
-def _scambia(a: Path, b: Path) -> bool:
+def _exchange(a: Path, b: Path) -> bool:
     """Exchange two folders atomically (Linux ``renameat2(RENAME_EXCHANGE)``).
 
     False when the system or the file system cannot (then the caller renames).
@@ -492,13 +492,13 @@ def _swap(nuovo: Path, site: Path) -> None:
     ``site`` stays a real folder (what MkDocs users and web servers expect):
     the two folders are exchanged in one atomic step, then the old site
     (now at ``nuovo``) is deleted. Where the exchange is not available, the
-    old site is renamed aside first and put back by :func:`pulisci_temporanei`
+    old site is renamed aside first and put back by :func:`remove_leftovers`
     if a kill falls between the two renames.
     """
     if not site.exists():
         os.rename(nuovo, site)
         return
-    if _scambia(nuovo, site):
+    if _exchange(nuovo, site):
         shutil.rmtree(nuovo, ignore_errors=True)
         return
     vecchio = Path(tempfile.mkdtemp(prefix=VECCHIO, dir=site.parent))
@@ -507,7 +507,7 @@ def _swap(nuovo: Path, site: Path) -> None:
     shutil.rmtree(vecchio, ignore_errors=True)
 
 
-def pulisci_temporanei(root: Path) -> None:
+def remove_leftovers(root: Path) -> None:
     """Remove what an interrupted build left next to ``site/``.
 
     A half-built or already-swapped-out site (``.site-nuovo-*``) is deleted;
@@ -542,10 +542,10 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
     from mkdocs.exceptions import MkDocsException
 
     root = Path(root).resolve()
-    pulisci_temporanei(root)
+    remove_leftovers(root)
     # The chart workers start first: matplotlib loads while MkDocs' config loads too.
     with charts.workers(jobs) as chart_workers:
-        pronto = _prepara_sito(root, strict=strict, jobs=jobs, err=err, chart_workers=chart_workers)
+        pronto = _prepare_site(root, strict=strict, jobs=jobs, err=err, chart_workers=chart_workers)
     if isinstance(pronto, int):
         return pronto
     prep, config = pronto
@@ -554,7 +554,7 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
     os.chmod(nuovo, 0o755)
     config["site_dir"] = str(nuovo)
     try:
-        with _tempo(prep.tempi, "mkdocs"), _source_date_epoch(prep.aggiornato), _mkdocs_log(err):
+        with _timed(prep.tempi, "mkdocs"), _source_date_epoch(prep.aggiornato), _mkdocs_log(err):
             mkdocs_build(config)
     except (MkDocsException, OSError) as e:
         shutil.rmtree(nuovo, ignore_errors=True)
@@ -566,14 +566,14 @@ def _build(root: Path, *, strict: bool, jobs: int | None, out: IO[str], err: IO[
     _swap(nuovo, site)
     out.write(
         f"sito generato in {site} ({len(prep.scritti)} file aggiornati, {len(prep.rimossi)} rimossi in {STAGING.as_posix()})\n"
-        f"tempi: {_fmt_tempi(prep.tempi)}\n"
+        f"tempi: {format_timings(prep.tempi)}\n"
     )
     return 0
 
 
-def _prepara_sito(
+def _prepare_site(
     root: Path, *, strict: bool, jobs: int | None, err: IO[str], chart_workers: Workers
-) -> tuple[Preparato, MkDocsConfig] | int:
+) -> tuple[Prepared, MkDocsConfig] | int:
     """MkDocs' config, then steps 1–4 and the config pointed at the staging; or an exit code."""
     # MkDocs costs ~50 ms CPU to import: only the commands that build the site load it
     from mkdocs.config import load_config
@@ -593,10 +593,10 @@ def _prepara_sito(
         return 1
     t_config = time.perf_counter() - t0
     try:
-        prep = prepara(
+        prep = prepare(
             root,
             use_directory_urls=bool(config["use_directory_urls"]),
-            repo_url=repo_url_di(config),
+            repo_url=repo_url_of(config),
             jobs=jobs,
             chart_workers=chart_workers,
         )
@@ -611,8 +611,8 @@ def _prepara_sito(
     prep.tempi = {"configurazione mkdocs": t_config, **prep.tempi}
     if prep.avvisi:
         _print_diags(prep.avvisi, root, err)
-    configura(config, prep)
+    configure_mkdocs(config, prep)
     return prep, config
 
 
-__all__ = ["BuildError", "Preparato", "build", "configura", "nav_completa", "prepara"]
+__all__ = ["BuildError", "Prepared", "build", "configure_mkdocs", "full_nav", "prepare"]

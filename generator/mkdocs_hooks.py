@@ -69,7 +69,7 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
-    if config["extra"].get(B.PREPARATO):
+    if config["extra"].get(B.PREPARED_KEY):
         return config
     root = Path(config.config_file_path).resolve().parent
     if not any((root / "plan").glob("*.y*ml")):
@@ -78,10 +78,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info("nessun piano in %s: il sito contiene solo le pagine di docs/", root / "plan")
         return config
     try:
-        prep = B.prepara(
+        prep = B.prepare(
             root,
             use_directory_urls=bool(config["use_directory_urls"]),
-            repo_url=B.repo_url_di(config),
+            repo_url=B.repo_url_of(config),
             chart_workers=_Serve.workers,
         )
     except ValidationFailed as e:
@@ -102,9 +102,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
             print_report(prep.avvisi, root, "text", buf)
             log.debug("avvisi nei dati:\n%s", buf.getvalue())
     hand_docs = str(Path(config["docs_dir"]).resolve())
-    B.configura(config, prep)
+    B.configure_mkdocs(config, prep)
     # Reproducible plain `mkdocs build` too: the sitemap's date is the data's.
-    os.environ.setdefault("SOURCE_DATE_EPOCH", str(B.epoch_dati(prep.aggiornato)))
+    os.environ.setdefault("SOURCE_DATE_EPOCH", str(B.data_epoch(prep.aggiornato)))
     # MkDocs watches docs_dir, now the staging folder (on_serve stops that):
     # watch the hand-written pages, the bonus data and the Relazione's
     # texts (relazione/), so edits there regenerate too.

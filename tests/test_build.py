@@ -268,7 +268,7 @@ def test_build_date_is_the_latest_measurement_not_the_clock(fixture_site):
     # each <lastmod> when site_url is set): SOURCE_DATE_EPOCH makes it the data's.
     raw = (fixture_site / "site" / "sitemap.xml.gz").read_bytes()
     mtime = int.from_bytes(raw[4:8], "little")
-    assert mtime == B.epoch_dati(__import__("datetime").date(2021, 12, 31))
+    assert mtime == B.data_epoch(__import__("datetime").date(2021, 12, 31))
 
 
 def test_example_banner_is_on_when_a_measurement_says_esempio(fixture_site):
@@ -466,7 +466,7 @@ def test_hook_does_nothing_when_the_build_already_prepared(tmp_path):
 
     root = progetto(tmp_path / "p", FIXTURES / "progetto")
     config = load_config(config_file=str(root / "mkdocs.yml"))
-    config["extra"][B.PREPARATO] = True
+    config["extra"][B.PREPARED_KEY] = True
     assert on_config(config) is config
     assert not (root / "build").exists()
 
@@ -491,12 +491,12 @@ def test_under_mkdocs_serve_the_hook_draws_charts_in_its_own_process(tmp_path):
 
 
 def test_commit_links_point_to_the_repository_github_actions_is_building():
-    from generator.build import repo_url_di
+    from generator.build import repo_url_of
 
     env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "ente/performance"}
-    assert repo_url_di({"extra": {}}, env) == "https://github.com/ente/performance"
-    assert repo_url_di({"extra": {"repository": "https://git.example.org/x/y"}}, env) == "https://git.example.org/x/y"
-    assert repo_url_di({"extra": {}}, {}) is None
+    assert repo_url_of({"extra": {}}, env) == "https://github.com/ente/performance"
+    assert repo_url_of({"extra": {"repository": "https://git.example.org/x/y"}}, env) == "https://git.example.org/x/y"
+    assert repo_url_of({"extra": {}}, {}) is None
 
 
 def test_each_measured_value_links_to_the_commit_that_set_it(tmp_path):

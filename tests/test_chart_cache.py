@@ -68,7 +68,7 @@ def assert_entries_sound(root: Path) -> None:
 @pytest.fixture(scope="module")
 def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, bytes]]:
     root = progetto(tmp_path_factory.mktemp("cold") / "p")
-    B.prepara(root, jobs=1, out=io.StringIO())
+    B.prepare(root, jobs=1, out=io.StringIO())
     return root, albero(root / B.STAGING)
 
 
@@ -76,12 +76,12 @@ def cold(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, byte
 def test_every_damaged_cache_entry_is_redrawn_and_the_site_equals_a_cold_build(cold, tmp_path: Path, name: str):
     source, cold_tree = cold
     root = cold_copy(source, tmp_path / "p")
-    B.prepara(root, jobs=1, out=io.StringIO())
+    B.prepare(root, jobs=1, out=io.StringIO())
     damaged = entries(root)
     assert len(damaged) > 50
     for entry in damaged:
         damage_in_place(entry, DAMAGE[name])
-    prep = B.prepara(root, jobs=1, out=io.StringIO())
+    prep = B.prepare(root, jobs=1, out=io.StringIO())
     assert prep.disegnati == len(damaged)
     assert albero(root / B.STAGING) == cold_tree
     assert_entries_sound(root)
@@ -93,13 +93,13 @@ def test_a_damaged_cache_never_reaches_a_fresh_staging_folder(cold, tmp_path: Pa
     # staged shares them, and a build without build/ must read each one.
     source, cold_tree = cold
     root = cold_copy(source, tmp_path / "p")
-    B.prepara(root, jobs=1, out=io.StringIO())
+    B.prepare(root, jobs=1, out=io.StringIO())
     for entry in entries(root):
         data = DAMAGE[name](entry.read_bytes())
         entry.unlink()
         entry.write_bytes(data)
     shutil.rmtree(root / "build")
-    B.prepara(root, jobs=1, out=io.StringIO())
+    B.prepare(root, jobs=1, out=io.StringIO())
     assert albero(root / B.STAGING) == cold_tree
     assert_entries_sound(root)
 
@@ -107,6 +107,6 @@ def test_a_damaged_cache_never_reaches_a_fresh_staging_folder(cold, tmp_path: Pa
 def test_a_sound_cache_is_not_redrawn(cold, tmp_path: Path):
     source, _ = cold
     root = cold_copy(source, tmp_path / "p")
-    B.prepara(root, jobs=1, out=io.StringIO())
+    B.prepare(root, jobs=1, out=io.StringIO())
     shutil.rmtree(root / "build")  # every entry is read and verified
-    assert B.prepara(root, jobs=1, out=io.StringIO()).disegnati == 0
+    assert B.prepare(root, jobs=1, out=io.StringIO()).disegnati == 0

@@ -41,8 +41,8 @@ def progetto(dest: Path) -> Path:
     return dest
 
 
-def prepara(root: Path) -> B.Preparato:
-    return B.prepara(root, jobs=1, out=io.StringIO())
+def prepare(root: Path) -> B.Prepared:
+    return B.prepare(root, jobs=1, out=io.StringIO())
 
 
 def albero(folder: Path) -> dict[str, bytes]:
@@ -68,10 +68,10 @@ def sub(pattern: str, repl: str) -> Callable[[str], str]:
     return lambda text: re.sub(pattern, repl, text, count=1, flags=re.MULTILINE)
 
 
-def assert_same_as_cold(root: Path, tmp: Path, name: str) -> B.Preparato:
-    prep = prepara(root)
+def assert_same_as_cold(root: Path, tmp: Path, name: str) -> B.Prepared:
+    prep = prepare(root)
     cold = cold_copy(root, tmp / f"cold-{name}")
-    prepara(cold)
+    prepare(cold)
     warm_tree, cold_tree = albero(root / B.STAGING), albero(cold / B.STAGING)
     assert warm_tree.keys() == cold_tree.keys()
     assert [rel for rel in warm_tree if warm_tree[rel] != cold_tree[rel]] == []
@@ -81,7 +81,7 @@ def assert_same_as_cold(root: Path, tmp: Path, name: str) -> B.Preparato:
 @pytest.fixture
 def built(tmp_path: Path) -> Path:
     root = progetto(tmp_path / "p")
-    prepara(root)
+    prepare(root)
     return root
 
 
@@ -117,10 +117,10 @@ def test_one_measured_value_rerenders_only_the_pages_that_show_it(built: Path, t
 
 
 def test_unchanged_rebuild_renders_no_page_and_draws_no_chart(built: Path):
-    prep = prepara(built)
+    prep = prepare(built)
     assert prep.scritti == [] and prep.rimossi == []
     assert prep.disegnati == 0
-    assert prep.reused == len(stg.load_manifest(built / B.MANIFESTO).pages) > 31  # every page, home and indexes too
+    assert prep.reused == len(stg.load_manifest(built / B.MANIFEST).pages) > 31  # every page, home and indexes too
 
 
 def test_a_staged_page_edited_by_hand_is_restored(built: Path, tmp_path: Path):
@@ -138,10 +138,10 @@ def test_a_deleted_staged_chart_is_put_back(built: Path, tmp_path: Path):
 
 
 def test_a_corrupt_manifest_means_a_full_build_with_the_same_output(built: Path, tmp_path: Path):
-    (built / B.MANIFESTO).write_text("{non è json", encoding="utf-8")
+    (built / B.MANIFEST).write_text("{non è json", encoding="utf-8")
     prep = assert_same_as_cold(built, tmp_path, "corrupt")
     assert prep.reused == 0
-    assert stg.load_manifest(built / B.MANIFESTO).file  # a good manifest again
+    assert stg.load_manifest(built / B.MANIFEST).file  # a good manifest again
 
 
 def test_a_removed_measurement_removes_its_pages_content_and_files(built: Path, tmp_path: Path):
@@ -152,9 +152,9 @@ def test_a_removed_measurement_removes_its_pages_content_and_files(built: Path, 
 
 def test_the_manifest_is_deterministic(built: Path, tmp_path: Path):
     other = cold_copy(built, tmp_path / "other")
-    prepara(other)
-    a = stg.load_manifest(built / B.MANIFESTO)
-    b = stg.load_manifest(other / B.MANIFESTO)
+    prepare(other)
+    a = stg.load_manifest(built / B.MANIFEST)
+    b = stg.load_manifest(other / B.MANIFEST)
     assert a.pages == b.pages and a.opendata == b.opendata
     assert {k: v.content for k, v in a.file.items()} == {k: v.content for k, v in b.file.items()}
 
@@ -171,7 +171,7 @@ CODICI = ["1.1.1", "1.2.1", "1.3.3", "1.4.1", "1.6.1", "2.1.1"]
 def test_random_measured_values_rebuild_like_a_cold_build(tmp_path_factory, valori):
     tmp = tmp_path_factory.mktemp("rnd")
     root = progetto(tmp / "p")
-    prepara(root)
+    prepare(root)
     text = (root / CONSUNTIVO).read_text(encoding="utf-8")
     for codice, valore in valori:
         # the whole entry: one line, or a mapping over the lines indented below it

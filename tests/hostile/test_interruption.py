@@ -117,8 +117,8 @@ def test_next_build_removes_temporary_folders_and_restores_a_set_aside_site(scra
     (root / ".site-nuovo-x" / "mezzo.html").write_text("a metà")
     (root / ".site-vecchio-y").mkdir()
     os.rename(root / "site", root / ".site-vecchio-y" / "site")
-    from generator.build import pulisci_temporanei
+    from generator.build import remove_leftovers
 
-    pulisci_temporanei(root)
+    remove_leftovers(root)
     assert _firma(root / "site") == prima
     assert not list(root.glob(".site-*"))
