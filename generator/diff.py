@@ -11,7 +11,7 @@ sostanziale".
 Flow: :func:`materialise` extracts a git revision's plan/ and measurements/
 into a temporary directory with one ``git archive`` call (the working tree is
 never touched); :func:`generator.validate.check_project` validates each
-side; :func:`confronta` builds the comparison (objects matched by code,
+side; :func:`compare` builds the comparison (objects matched by code,
 measurements by date, both sides scored once with :func:`generator.score.valuta_progetto`);
 :func:`markdown` renders it for ``$GITHUB_STEP_SUMMARY``. Every string from
 YAML is escaped there (:func:`md`), as GitHub renders the summary.
@@ -39,10 +39,10 @@ from .presentation import md_gfm, nome_campo
 from .validate import CheckResult, check_project
 
 #: How many validation errors the summary quotes (the full list is the validate step's job).
-MAX_ERRORI = 5
+MAX_ERRORS = 5
 #: Folders whose files make up a project (see the data contract).
-CARTELLE = ("plan", "measurements", "premi")
-NESSUNA_MODIFICA = "nessuna modifica sostanziale"
+FOLDERS = ("plan", "measurements", "premi")
+NO_CHANGE = "nessuna modifica sostanziale"
 
 # --------------------------------------------------------------------------
 # Text and values: the site's formatters (generator.presentation), escaped
@@ -77,7 +77,7 @@ def fmt_testo(v: str | None) -> str:
     return "—" if v is None else f"«{md(v)}»"
 
 
-def _plurale(n: int, singolare: str, plurale: str) -> str:
+def _plural(n: int, singolare: str, plurale: str) -> str:
     return f"{n} {singolare if n == 1 else plurale}"
 
 
@@ -96,7 +96,7 @@ def _same(a: object, b: object) -> bool:
 # --------------------------------------------------------------------------
 
 #: Change categories, in the order the one-line summary lists them.
-CATEGORIE: dict[str, tuple[str, str]] = {
+CATEGORIES: dict[str, tuple[str, str]] = {
     "piano+": ("piano aggiunto", "piani aggiunti"),
     "piano-": ("piano rimosso", "piani rimossi"),
     "rilevazione+": ("rilevazione aggiunta", "rilevazioni aggiunte"),
@@ -128,7 +128,7 @@ CATEGORIE: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True, slots=True)
-class Riga:
+class Row:
     """One table row; every cell is already Markdown-safe."""
 
     elemento: str
@@ -138,34 +138,34 @@ class Riga:
 
 
 @dataclass
-class Sezione:
+class Section:
     """One plan (by year) or one measurement (by date)."""
 
     titolo: str
-    modifiche: list[Riga] = field(default_factory=list)
+    modifiche: list[Row] = field(default_factory=list)
     #: Extra rows shown but not counted (the values of a new measurement).
-    dettagli: list[Riga] = field(default_factory=list)
+    dettagli: list[Row] = field(default_factory=list)
     titolo_dettagli: str = ""
-    gradi: list[Riga] = field(default_factory=list)
+    gradi: list[Row] = field(default_factory=list)
 
 
 @dataclass
-class Confronto:
-    sezioni: list[Sezione] = field(default_factory=list)
+class Comparison:
+    sezioni: list[Section] = field(default_factory=list)
     conteggio: Counter[str] = field(default_factory=Counter)
 
     @property
-    def totale(self) -> int:
+    def total(self) -> int:
         return sum(self.conteggio.values())
 
-    def riepilogo(self) -> str:
+    def summary(self) -> str:
         """One line: ``"3 modifiche: 1 target, 2 valori misurati"``."""
-        if not self.totale:
-            return NESSUNA_MODIFICA
-        parti = [_plurale(self.conteggio[c], *CATEGORIE[c]) for c in CATEGORIE if self.conteggio[c]]
-        return f"{_plurale(self.totale, 'modifica', 'modifiche')}: {', '.join(parti)}"
+        if not self.total:
+            return NO_CHANGE
+        parti = [_plural(self.conteggio[c], *CATEGORIES[c]) for c in CATEGORIES if self.conteggio[c]]
+        return f"{_plural(self.total, 'modifica', 'modifiche')}: {', '.join(parti)}"
 
-    def _aggiungi(self, sezione: Sezione, categoria: str, riga: Riga) -> None:
+    def _add(self, sezione: Section, categoria: str, riga: Row) -> None:
         sezione.modifiche.append(riga)
         self.conteggio[categoria] += 1
 
@@ -174,29 +174,29 @@ class Confronto:
 # Plans
 # --------------------------------------------------------------------------
 
-_CAMPI_AZIONE = (
+_AZIONE_FIELDS = (
     "titolo", "peso", "indicatore", "tipo", "verso", "target", "soglia_80", "soglia_60",
     "unita", "pira", "responsabile", "descrizione", "nota",
 )  # fmt: skip
-_CAMPI_OPERATIVO = ("titolo", "peso", "indicatore", "descrizione")
-_CAMPI_STRATEGICO = ("titolo", "indicatore", "prospettiva", "descrizione")  # target: per year, below
+_OPERATIVO_FIELDS = ("titolo", "peso", "indicatore", "descrizione")
+_STRATEGICO_FIELDS = ("titolo", "indicatore", "prospettiva", "descrizione")  # target: per year, below
 
-_CATEGORIA_CAMPO = {
+_FIELD_CATEGORY = {
     "titolo": "titolo", "nome": "titolo", "peso": "peso", "indicatore": "indicatore", "tipo": "tipo",
     "verso": "verso", "target": "target", "soglia_80": "soglia", "soglia_60": "soglia", "unita": "unita",
     "pira": "pira", "responsabile": "responsabile", "descrizione": "descrizione", "nota": "nota",
     "metodo": "metodo",
 }  # fmt: skip
 
-def _etichetta_azione(a: Azione) -> str:
+def _label_azione(a: Azione) -> str:
     return f"Azione {md(a.codice)} «{md(a.titolo)}»"
 
 
-def _etichetta_operativo(o: ObiettivoOperativo) -> str:
+def _label_operativo(o: ObiettivoOperativo) -> str:
     return f"Obiettivo operativo {md(o.codice)} «{md(o.titolo)}»"
 
 
-def _etichetta_strategico(s: ObiettivoStrategico) -> str:
+def _label_strategico(s: ObiettivoStrategico) -> str:
     return f"Obiettivo strategico {md(s.codice)} «{md(s.titolo)}»"
 
 
@@ -206,7 +206,7 @@ def _responsabili(ids: tuple[str, ...], piano: Piano) -> str:
     return ", ".join(md(piano.strutture.get(i, i)) for i in ids)
 
 
-def _fmt_campo(nome: str, valore: object, oggetto: object, piano: Piano) -> str:
+def _format_field(nome: str, valore: object, oggetto: object, piano: Piano) -> str:
     """One field of a plan object (read with getattr) as the summary shows it."""
     if nome in ("target", "soglia_80", "soglia_60") and isinstance(oggetto, Azione) and (valore is None or isinstance(valore, (Decimal, dt.date, bool))):
         return fmt_valore(valore, oggetto)
@@ -223,47 +223,47 @@ def _fmt_campo(nome: str, valore: object, oggetto: object, piano: Piano) -> str:
     return fmt_testo(str(valore))
 
 
-def _confronta_campi(
-    c: Confronto, sez: Sezione, etichetta: str, campi: Iterable[str], prima: object, dopo: object, pb: Piano, ph: Piano
+def _compare_fields(
+    c: Comparison, sez: Section, etichetta: str, campi: Iterable[str], prima: object, dopo: object, pb: Piano, ph: Piano
 ) -> None:
     for nome in campi:
         vp, vd = getattr(prima, nome), getattr(dopo, nome)
         if _same(vp, vd):
             continue
-        riga = Riga(
-            etichetta, nome_campo(nome), _fmt_campo(nome, vp, prima, pb), _fmt_campo(nome, vd, dopo, ph)
+        riga = Row(
+            etichetta, nome_campo(nome), _format_field(nome, vp, prima, pb), _format_field(nome, vd, dopo, ph)
         )
-        c._aggiungi(sez, _CATEGORIA_CAMPO.get(nome, "altro"), riga)
+        c._add(sez, _FIELD_CATEGORY.get(nome, "altro"), riga)
 
 
-def _riassunto_azione(a: Azione) -> str:
+def _summary_azione(a: Azione) -> str:
     parti = [f"peso {fmt_pct(a.peso)}"]
     if a.target is not None:
         parti.append(f"target {fmt_valore(a.target, a)}")
     return ", ".join(parti)
 
 
-def _riassunto_operativo(o: ObiettivoOperativo) -> str:
-    return f"peso {fmt_pct(o.peso)}, {_plurale(len(o.azioni), 'azione', 'azioni')}"
+def _summary_operativo(o: ObiettivoOperativo) -> str:
+    return f"peso {fmt_pct(o.peso)}, {_plural(len(o.azioni), 'azione', 'azioni')}"
 
 
-def _riassunto_strategico(s: ObiettivoStrategico) -> str:
+def _summary_strategico(s: ObiettivoStrategico) -> str:
     n_az = sum(len(o.azioni) for o in s.obiettivi_operativi)
     return (
-        f"{_plurale(len(s.obiettivi_operativi), 'obiettivo operativo', 'obiettivi operativi')}, "
-        f"{_plurale(n_az, 'azione', 'azioni')}"
+        f"{_plural(len(s.obiettivi_operativi), 'obiettivo operativo', 'obiettivi operativi')}, "
+        f"{_plural(n_az, 'azione', 'azioni')}"
     )
 
 
-def _riassunto_piano(p: Piano) -> str:
+def _summary_piano(p: Piano) -> str:
     return (
-        f"{_plurale(len(list(p.obiettivi_strategici())), 'obiettivo strategico', 'obiettivi strategici')}, "
-        f"{_plurale(len(list(p.obiettivi_operativi())), 'obiettivo operativo', 'obiettivi operativi')}, "
-        f"{_plurale(len(list(p.azioni())), 'azione', 'azioni')}"
+        f"{_plural(len(list(p.obiettivi_strategici())), 'obiettivo strategico', 'obiettivi strategici')}, "
+        f"{_plural(len(list(p.obiettivi_operativi())), 'obiettivo operativo', 'obiettivi operativi')}, "
+        f"{_plural(len(list(p.azioni())), 'azione', 'azioni')}"
     )
 
 
-def _padre(codice: str) -> str | None:
+def _parent(codice: str) -> str | None:
     return codice.rsplit(".", 1)[0] if "." in codice else None
 
 
@@ -271,9 +271,9 @@ def _padre(codice: str) -> str | None:
 _Livello = TypeVar("_Livello", ObiettivoStrategico, ObiettivoOperativo, Azione)
 
 
-def _confronta_livello(
-    c: Confronto,
-    sez: Sezione,
+def _compare_level(
+    c: Comparison,
+    sez: Section,
     prima: Mapping[str, _Livello],
     dopo: Mapping[str, _Livello],
     padri_aggiunti: set[str],
@@ -281,7 +281,7 @@ def _confronta_livello(
     etichetta: Callable[[_Livello], str],
     riassunto: Callable[[_Livello], str],
     genere: str,  # "azione" | "obiettivo"
-    confronta: Callable[[str, _Livello, _Livello], None],
+    compare: Callable[[str, _Livello, _Livello], None],
 ) -> tuple[set[str], set[str]]:
     """Added, removed and changed objects of one level, matched by code.
 
@@ -293,69 +293,69 @@ def _confronta_livello(
     f = genere == "azione"
     for codice in sorted(set(prima) | set(dopo), key=natural):
         if codice in aggiunti:
-            if _padre(codice) not in padri_aggiunti:
-                c._aggiungi(sez, f"{genere}+", Riga(etichetta(dopo[codice]), "aggiunta" if f else "aggiunto", "—", riassunto(dopo[codice])))
+            if _parent(codice) not in padri_aggiunti:
+                c._add(sez, f"{genere}+", Row(etichetta(dopo[codice]), "aggiunta" if f else "aggiunto", "—", riassunto(dopo[codice])))
         elif codice in rimossi:
-            if _padre(codice) not in padri_rimossi:
-                c._aggiungi(sez, f"{genere}-", Riga(etichetta(prima[codice]), "rimossa" if f else "rimosso", riassunto(prima[codice]), "—"))
+            if _parent(codice) not in padri_rimossi:
+                c._add(sez, f"{genere}-", Row(etichetta(prima[codice]), "rimossa" if f else "rimosso", riassunto(prima[codice]), "—"))
         else:
-            confronta(codice, prima[codice], dopo[codice])
+            compare(codice, prima[codice], dopo[codice])
     return aggiunti, rimossi
 
 
-def _confronta_piano(c: Confronto, pb: Piano, ph: Piano) -> Sezione:
-    sez = Sezione(f"Piano {ph.anno}")
+def _compare_piano(c: Comparison, pb: Piano, ph: Piano) -> Section:
+    sez = Section(f"Piano {ph.anno}")
     et_piano = f"Piano {ph.anno}"
     for nome in ("ente", "titolo", "triennio", "metodo"):
         vp, vd = getattr(pb, nome), getattr(ph, nome)
         if not _same(vp, vd):
             fmt = (lambda v: ", ".join(str(a) for a in v)) if nome == "triennio" else (md if nome == "metodo" else fmt_testo)
-            c._aggiungi(sez, _CATEGORIA_CAMPO.get(nome, "altro"), Riga(et_piano, nome, fmt(vp), fmt(vd)))
+            c._add(sez, _FIELD_CATEGORY.get(nome, "altro"), Row(et_piano, nome, fmt(vp), fmt(vd)))
     for sid in sorted(set(pb.strutture) | set(ph.strutture)):
         vp, vd = pb.strutture.get(sid), ph.strutture.get(sid)
         if vp != vd:
-            riga = Riga(f"Struttura {md(sid)}", "nome", fmt_testo(vp), fmt_testo(vd))
-            c._aggiungi(sez, "struttura", riga)
+            riga = Row(f"Struttura {md(sid)}", "nome", fmt_testo(vp), fmt_testo(vd))
+            c._add(sez, "struttura", riga)
 
     pros_b = {p.id: p for p in pb.prospettive}
     pros_h = {p.id: p for p in ph.prospettive}
     for pid in sorted(set(pros_b) | set(pros_h)):
         et = f"Prospettiva {md(pid)}"
         if pid not in pros_b:
-            c._aggiungi(sez, "prospettiva+", Riga(f"{et} «{md(pros_h[pid].nome)}»", "aggiunta", "—", _plurale(len(pros_h[pid].obiettivi_strategici), "obiettivo strategico", "obiettivi strategici")))
+            c._add(sez, "prospettiva+", Row(f"{et} «{md(pros_h[pid].nome)}»", "aggiunta", "—", _plural(len(pros_h[pid].obiettivi_strategici), "obiettivo strategico", "obiettivi strategici")))
         elif pid not in pros_h:
-            c._aggiungi(sez, "prospettiva-", Riga(f"{et} «{md(pros_b[pid].nome)}»", "rimossa", _plurale(len(pros_b[pid].obiettivi_strategici), "obiettivo strategico", "obiettivi strategici"), "—"))
+            c._add(sez, "prospettiva-", Row(f"{et} «{md(pros_b[pid].nome)}»", "rimossa", _plural(len(pros_b[pid].obiettivi_strategici), "obiettivo strategico", "obiettivi strategici"), "—"))
         else:
-            _confronta_campi(c, sez, et, ("nome", "descrizione"), pros_b[pid], pros_h[pid], pb, ph)
+            _compare_fields(c, sez, et, ("nome", "descrizione"), pros_b[pid], pros_h[pid], pb, ph)
 
     def strategico(codice: str, sb: ObiettivoStrategico, sh: ObiettivoStrategico) -> None:
-        et = _etichetta_strategico(sh)
-        _confronta_campi(c, sez, et, _CAMPI_STRATEGICO, sb, sh, pb, ph)
+        et = _label_strategico(sh)
+        _compare_fields(c, sez, et, _STRATEGICO_FIELDS, sb, sh, pb, ph)
         for anno in sorted(set(sb.target) | set(sh.target)):
             vp, vd = sb.target.get(anno), sh.target.get(anno)
             if not _same(vp, vd):
-                c._aggiungi(sez, "target", Riga(et, f"target {anno}", "—" if vp is None else fmt_pct(vp), "—" if vd is None else fmt_pct(vd)))
+                c._add(sez, "target", Row(et, f"target {anno}", "—" if vp is None else fmt_pct(vp), "—" if vd is None else fmt_pct(vd)))
 
     def operativo(codice: str, ob: ObiettivoOperativo, oh: ObiettivoOperativo) -> None:
-        _confronta_campi(c, sez, _etichetta_operativo(oh), _CAMPI_OPERATIVO, ob, oh, pb, ph)
+        _compare_fields(c, sez, _label_operativo(oh), _OPERATIVO_FIELDS, ob, oh, pb, ph)
 
     def azione(codice: str, ab: Azione, ah: Azione) -> None:
-        _confronta_campi(c, sez, _etichetta_azione(ah), _CAMPI_AZIONE, ab, ah, pb, ph)
+        _compare_fields(c, sez, _label_azione(ah), _AZIONE_FIELDS, ab, ah, pb, ph)
 
-    s_agg, s_rim = _confronta_livello(
+    s_agg, s_rim = _compare_level(
         c, sez,
         {s.codice: s for s in pb.obiettivi_strategici()}, {s.codice: s for s in ph.obiettivi_strategici()},
-        set(), set(), _etichetta_strategico, _riassunto_strategico, "obiettivo", strategico,
+        set(), set(), _label_strategico, _summary_strategico, "obiettivo", strategico,
     )  # fmt: skip
-    o_agg, o_rim = _confronta_livello(
+    o_agg, o_rim = _compare_level(
         c, sez,
         {o.codice: o for o in pb.obiettivi_operativi()}, {o.codice: o for o in ph.obiettivi_operativi()},
-        s_agg, s_rim, _etichetta_operativo, _riassunto_operativo, "obiettivo", operativo,
+        s_agg, s_rim, _label_operativo, _summary_operativo, "obiettivo", operativo,
     )  # fmt: skip
-    _confronta_livello(
+    _compare_level(
         c, sez,
         {a.codice: a for a in pb.azioni()}, {a.codice: a for a in ph.azioni()},
-        o_agg, o_rim, _etichetta_azione, _riassunto_azione, "azione", azione,
+        o_agg, o_rim, _label_azione, _summary_azione, "azione", azione,
     )  # fmt: skip
     return sez
 
@@ -365,11 +365,11 @@ def _confronta_piano(c: Confronto, pb: Piano, ph: Piano) -> Sezione:
 # --------------------------------------------------------------------------
 
 
-def _titolo_rilevazione(r: Rilevazione) -> str:
+def _rilevazione_title(r: Rilevazione) -> str:
     return f"Rilevazione del {pres.data(r.data)} ({r.tipo}, piano {r.piano})"
 
 
-def _con_nota(testo: str, m: Misura) -> str:
+def _with_nota(testo: str, m: Misura) -> str:
     return f"{testo}; nota: {fmt_testo(m.nota)}" if m.nota else testo
 
 
@@ -378,22 +378,22 @@ def _azioni(p: Progetto, r: Rilevazione) -> dict[str, Azione]:
     return {a.codice: a for a in piano.azioni()} if piano else {}
 
 
-def _confronta_valori(c: Confronto, sez: Sezione, rb: Rilevazione, rh: Rilevazione, ab: dict[str, Azione], ah: dict[str, Azione]) -> None:
+def _compare_values(c: Comparison, sez: Section, rb: Rilevazione, rh: Rilevazione, ab: dict[str, Azione], ah: dict[str, Azione]) -> None:
     for nome, cat in (("tipo", "rilevazione"), ("esempio", "rilevazione"), ("piano", "rilevazione")):
         vp, vd = getattr(rb, nome), getattr(rh, nome)
         if not _same(vp, vd):
             fmt = pres.si_no if nome == "esempio" else str
             campo = "dati di esempio" if nome == "esempio" else nome
-            c._aggiungi(sez, cat, Riga("Rilevazione", campo, fmt(vp), fmt(vd)))
+            c._add(sez, cat, Row("Rilevazione", campo, fmt(vp), fmt(vd)))
     for codice in sorted(set(rb.valori) | set(rh.valori), key=natural):
         mb, mh = rb.valori.get(codice), rh.valori.get(codice)
         azione_h = ah.get(codice) or ab[codice]
         azione_b = ab.get(codice) or azione_h
-        et = _etichetta_azione(azione_h)
+        et = _label_azione(azione_h)
         if mb is None and mh is not None:
-            c._aggiungi(sez, "valore", Riga(et, "valore", "—", _con_nota(fmt_misura(mh, azione_h), mh)))
+            c._add(sez, "valore", Row(et, "valore", "—", _with_nota(fmt_misura(mh, azione_h), mh)))
         elif mh is None and mb is not None:
-            c._aggiungi(sez, "valore", Riga(et, "valore", _con_nota(fmt_misura(mb, azione_b), mb), "—"))
+            c._add(sez, "valore", Row(et, "valore", _with_nota(fmt_misura(mb, azione_b), mb), "—"))
         elif mb is not None and mh is not None:
             vb, vh = fmt_misura(mb, azione_b), fmt_misura(mh, azione_h)
             changed = not (
@@ -401,51 +401,51 @@ def _confronta_valori(c: Confronto, sez: Sezione, rb: Rilevazione, rh: Rilevazio
             )
             if changed or vb != vh:  # vb != vh: same number, new unit or tipo
                 # The notes travel with the value: they usually say why it moved.
-                c._aggiungi(sez, "valore", Riga(et, "valore", _con_nota(vb, mb), _con_nota(vh, mh)))
+                c._add(sez, "valore", Row(et, "valore", _with_nota(vb, mb), _with_nota(vh, mh)))
             elif mb.nota != mh.nota:
-                c._aggiungi(sez, "nota", Riga(et, "nota", fmt_testo(mb.nota), fmt_testo(mh.nota)))
+                c._add(sez, "nota", Row(et, "nota", fmt_testo(mb.nota), fmt_testo(mh.nota)))
 
 
 @dataclass(frozen=True, slots=True)
-class _Punteggio:
+class _Score:
     etichetta: str
     grado: Decimal | None
     testo: str
 
 
-def _punteggi(anni: Mapping[int, score.Anno], r: Rilevazione | None) -> dict[tuple[int, tuple[int, ...], str], _Punteggio]:
+def _scores(anni: Mapping[int, score.Anno], r: Rilevazione | None) -> dict[tuple[int, tuple[int, ...], str], _Score]:
     """Every scored level of one measurement, keyed for a stable order:
     actions, operational objectives, strategic objectives, perspectives, ente."""
     ris = None if r is None or r.piano not in anni else anni[r.piano].alla(r.data)
     if ris is None:
         return {}
-    out: dict[tuple[int, tuple[int, ...], str], _Punteggio] = {}
+    out: dict[tuple[int, tuple[int, ...], str], _Score] = {}
     for a in ris.azioni():
-        out[(0, natural(a.codice), a.codice)] = _Punteggio(_etichetta_azione(a.azione), a.grado, fmt_grado(a.grado))
+        out[(0, natural(a.codice), a.codice)] = _Score(_label_azione(a.azione), a.grado, fmt_grado(a.grado))
     for o in ris.operativi():
-        out[(1, natural(o.codice), o.codice)] = _Punteggio(_etichetta_operativo(o.obiettivo), o.grado, fmt_grado(o.grado))
+        out[(1, natural(o.codice), o.codice)] = _Score(_label_operativo(o.obiettivo), o.grado, fmt_grado(o.grado))
     for s in ris.strategici():
         testo = fmt_grado(s.grado)
         if s.grado is not None:
             testo += f", {s.stato}"
             if s.target is not None:
                 testo += f" (target {fmt_pct(s.target)})"
-        out[(2, natural(s.codice), s.codice)] = _Punteggio(_etichetta_strategico(s.obiettivo), s.grado, testo)
+        out[(2, natural(s.codice), s.codice)] = _Score(_label_strategico(s.obiettivo), s.grado, testo)
     for pr in ris.prospettive:
-        out[(3, (), pr.id)] = _Punteggio(f"Prospettiva {md(pr.id)} «{md(pr.prospettiva.nome)}»", pr.grado, fmt_grado(pr.grado))
-    out[(4, (), "")] = _Punteggio("Ente", ris.grado, fmt_grado(ris.grado))
+        out[(3, (), pr.id)] = _Score(f"Prospettiva {md(pr.id)} «{md(pr.prospettiva.nome)}»", pr.grado, fmt_grado(pr.grado))
+    out[(4, (), "")] = _Score("Ente", ris.grado, fmt_grado(ris.grado))
     return out
 
 
-def _confronta_gradi(
-    sez: Sezione,
+def _compare_gradi(
+    sez: Section,
     pb: Mapping[int, score.Anno],
     rb: Rilevazione | None,
     ph: Mapping[int, score.Anno],
     rh: Rilevazione | None,
     azioni: bool = True,
 ) -> None:
-    prima, dopo = _punteggi(pb, rb), _punteggi(ph, rh)
+    prima, dopo = _scores(pb, rb), _scores(ph, rh)
     for chiave in sorted(set(prima) | set(dopo)):
         if not azioni and chiave[0] == 0:
             continue
@@ -455,25 +455,25 @@ def _confronta_gradi(
         riga = b if b is not None else a
         assert riga is not None  # the key comes from one of the two
         etichetta = riga.etichetta
-        sez.gradi.append(Riga(etichetta, "grado", a.testo if a else "—", b.testo if b else "—"))
+        sez.gradi.append(Row(etichetta, "grado", a.testo if a else "—", b.testo if b else "—"))
 
 
-def confronta(base: Progetto, head: Progetto) -> Confronto:
+def compare(base: Progetto, head: Progetto) -> Comparison:
     """Compare two validated projects: plans by year, measurements by date."""
-    c = Confronto()
+    c = Comparison()
     # Each side scored once (score.valuta_progetto), as the build does.
     punti_b, punti_h = score.valuta_progetto(base), score.valuta_progetto(head)
     for anno in sorted(set(base.piani) | set(head.piani)):
         pb, ph = base.piani.get(anno), head.piani.get(anno)
         if pb is None:
             assert ph is not None  # the year is in one of the two
-            sez = Sezione(f"Piano {anno}")
-            c._aggiungi(sez, "piano+", Riga(f"Piano {anno} «{md(ph.titolo)}»", "aggiunto", "—", _riassunto_piano(ph)))
+            sez = Section(f"Piano {anno}")
+            c._add(sez, "piano+", Row(f"Piano {anno} «{md(ph.titolo)}»", "aggiunto", "—", _summary_piano(ph)))
         elif ph is None:
-            sez = Sezione(f"Piano {anno}")
-            c._aggiungi(sez, "piano-", Riga(f"Piano {anno} «{md(pb.titolo)}»", "rimosso", _riassunto_piano(pb), "—"))
+            sez = Section(f"Piano {anno}")
+            c._add(sez, "piano-", Row(f"Piano {anno} «{md(pb.titolo)}»", "rimosso", _summary_piano(pb), "—"))
         else:
-            sez = _confronta_piano(c, pb, ph)
+            sez = _compare_piano(c, pb, ph)
         if sez.modifiche:
             c.sezioni.append(sez)
 
@@ -483,25 +483,25 @@ def confronta(base: Progetto, head: Progetto) -> Confronto:
         rb, rh = ril_b.get(data), ril_h.get(data)
         esistente = rh if rh is not None else rb
         assert esistente is not None  # the date comes from one of the two
-        sez = Sezione(_titolo_rilevazione(esistente))
+        sez = Section(_rilevazione_title(esistente))
         if rb is None:
             assert rh is not None
             az = _azioni(head, rh)
-            c._aggiungi(sez, "rilevazione+", Riga("Rilevazione", "aggiunta", "—", f"{rh.tipo}, {_plurale(len(rh.valori), 'valore', 'valori')}"))
+            c._add(sez, "rilevazione+", Row("Rilevazione", "aggiunta", "—", f"{rh.tipo}, {_plural(len(rh.valori), 'valore', 'valori')}"))
             sez.titolo_dettagli = "Valori della nuova rilevazione"
-            punti = _punteggi(punti_h, rh)
+            punti = _scores(punti_h, rh)
             for codice in sorted(rh.valori, key=natural):
                 m = rh.valori[codice]
                 grado = punti[(0, natural(codice), codice)].testo
-                sez.dettagli.append(Riga(_etichetta_azione(az[codice]), "valore", _con_nota(fmt_misura(m, az[codice]), m), grado))
+                sez.dettagli.append(Row(_label_azione(az[codice]), "valore", _with_nota(fmt_misura(m, az[codice]), m), grado))
         elif rh is None:
-            c._aggiungi(sez, "rilevazione-", Riga("Rilevazione", "rimossa", f"{rb.tipo}, {_plurale(len(rb.valori), 'valore', 'valori')}", "—"))
+            c._add(sez, "rilevazione-", Row("Rilevazione", "rimossa", f"{rb.tipo}, {_plural(len(rb.valori), 'valore', 'valori')}", "—"))
         else:
-            _confronta_valori(c, sez, rb, rh, _azioni(base, rb), _azioni(head, rh))
+            _compare_values(c, sez, rb, rh, _azioni(base, rb), _azioni(head, rh))
         if rh is not None:
             # A plan change (target, weight, method) moves the scores of unchanged values too.
             # A new measurement's action grades are already in its table of values.
-            _confronta_gradi(sez, punti_b, rb, punti_h, rh, azioni=rb is not None)
+            _compare_gradi(sez, punti_b, rb, punti_h, rh, azioni=rb is not None)
         if sez.modifiche or sez.gradi:
             c.sezioni.append(sez)
     return c
@@ -511,30 +511,30 @@ def confronta(base: Progetto, head: Progetto) -> Confronto:
 # Markdown
 # --------------------------------------------------------------------------
 
-TITOLO = "## Modifiche al piano e alle rilevazioni"
+TITLE = "## Modifiche al piano e alle rilevazioni"
 
 
-def _tabella(intestazione: tuple[str, ...], righe: Iterable[tuple[str, ...]]) -> list[str]:
+def _table(intestazione: tuple[str, ...], righe: Iterable[tuple[str, ...]]) -> list[str]:
     out = ["| " + " | ".join(intestazione) + " |", "|" + "---|" * len(intestazione)]
     out += ["| " + " | ".join(r) + " |" for r in righe]
     return out
 
 
-def markdown(c: Confronto, confronto: str) -> str:
+def markdown(c: Comparison, confronto: str) -> str:
     """The comparison as Markdown; ``confronto`` names the two sides (already safe)."""
-    out = [TITOLO, "", confronto, "", f"**{c.riepilogo()}**", ""]
+    out = [TITLE, "", confronto, "", f"**{c.summary()}**", ""]
     for sez in c.sezioni:
         out += [f"### {sez.titolo}", ""]
         if sez.modifiche:
-            out += _tabella(("Elemento", "Modifica", "Prima", "Dopo"), ((r.elemento, r.campo, r.prima, r.dopo) for r in sez.modifiche))
+            out += _table(("Elemento", "Modifica", "Prima", "Dopo"), ((r.elemento, r.campo, r.prima, r.dopo) for r in sez.modifiche))
             out.append("")
         if sez.dettagli:
             out += [f"{sez.titolo_dettagli}:", ""]
-            out += _tabella(("Azione", "Valore", "Grado"), ((r.elemento, r.prima, r.dopo) for r in sez.dettagli))
+            out += _table(("Azione", "Valore", "Grado"), ((r.elemento, r.prima, r.dopo) for r in sez.dettagli))
             out.append("")
         if sez.gradi:
             out += ["Effetto sul grado di raggiungimento:", ""]
-            out += _tabella(("Livello", "Prima", "Dopo"), ((r.elemento, r.prima, r.dopo) for r in sez.gradi))
+            out += _table(("Livello", "Prima", "Dopo"), ((r.elemento, r.prima, r.dopo) for r in sez.gradi))
             out.append("")
     return "\n".join(out).rstrip("\n") + "\n"
 
@@ -548,14 +548,14 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def markdown_errori(lato: str, checked: CheckResult, cartella: Path) -> str:
+def markdown_errors(lato: str, checked: CheckResult, cartella: Path) -> str:
     """Validation failure of one side: the error count and the first errors, quoted."""
     errori = checked.errors
-    primi = errori[:MAX_ERRORI]
+    primi = errori[:MAX_ERRORS]
     testo = format_text(primi, line_reader(cartella)).rstrip("\n")
     testo = testo.rsplit("\n", 1)[0].rstrip("\n")  # drop format_text's count of the shown subset
     fence = _fence(testo)
-    intro = f"**Errore: {lato} non supera la validazione ({_plurale(len(errori), 'errore', 'errori')}).**"
+    intro = f"**Errore: {lato} non supera la validazione ({_plural(len(errori), 'errore', 'errori')}).**"
     if len(errori) > len(primi):
         intro += f" Ecco i primi {len(primi)}; l'elenco completo è nel passo di validazione."
     return "\n".join([intro, "", f"{fence}text", testo, fence, ""])
@@ -608,7 +608,7 @@ def materialise(root: Path, rev: str, dest: Path) -> str | None:
                 assert data is not None
                 (dest / member.name).write_bytes(data.read())
                 continue
-            if not member.isreg() or len(parts) != 2 or parts[0] not in CARTELLE or parts[1] in ("", ".", ".."):
+            if not member.isreg() or len(parts) != 2 or parts[0] not in FOLDERS or parts[1] in ("", ".", ".."):
                 continue
             data = tar.extractfile(member)
             assert data is not None
@@ -619,28 +619,28 @@ def materialise(root: Path, rev: str, dest: Path) -> str | None:
 
 
 @dataclass
-class _Lato:
+class _Side:
     descrizione: str  # Markdown-safe
     cartella: Path
     checked: CheckResult
 
 
-def _verifica(cartella: Path) -> CheckResult:
+def _check(cartella: Path) -> CheckResult:
     """Validate one side; a side with no YAML at all is an empty project, not an
     error, so that the pull request adding the first plan gets a summary too."""
-    if not any(p.suffix in (".yml", ".yaml") for c in CARTELLE if (cartella / c).is_dir() for p in (cartella / c).iterdir()):
+    if not any(p.suffix in (".yml", ".yaml") for c in FOLDERS if (cartella / c).is_dir() for p in (cartella / c).iterdir()):
         return CheckResult(Progetto(piani={}, rilevazioni=()), [])
     return check_project(cartella)
 
 
-def _lato(root: Path, rev: str | None, tmp: Path, nome: str) -> _Lato:
+def _side(root: Path, rev: str | None, tmp: Path, nome: str) -> _Side:
     if rev is None:
-        return _Lato("la copia di lavoro", root, _verifica(root))
+        return _Side("la copia di lavoro", root, _check(root))
     cartella = tmp / nome
     cartella.mkdir()
     sha = materialise(root, rev, cartella)
     descr = md(rev) + (f" ({sha[:7]})" if sha and not sha.startswith(rev) else "")
-    return _Lato(descr, cartella, _verifica(cartella))
+    return _Side(descr, cartella, _check(cartella))
 
 
 def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
@@ -653,19 +653,19 @@ def run_diff(root: Path, base: str, head: str | None, out: IO[str]) -> int:
     """
     with tempfile.TemporaryDirectory(prefix="diff-") as t:
         tmp = Path(t)
-        lb = _lato(root, base, tmp, "base")
-        lh = _lato(root, head, tmp, "head")
+        lb = _side(root, base, tmp, "base")
+        lh = _side(root, head, tmp, "head")
         intestazione = f"Confronto tra {lb.descrizione} e {lh.descrizione}."
         falliti = [
             (f"la versione proposta ({lh.descrizione})", lh),
             (f"la versione di partenza ({lb.descrizione})", lb),
         ]
-        blocchi = [markdown_errori(nome, lato.checked, lato.cartella) for nome, lato in falliti if lato.checked.progetto is None]
+        blocchi = [markdown_errors(nome, lato.checked, lato.cartella) for nome, lato in falliti if lato.checked.progetto is None]
         if blocchi:
-            out.write("\n".join([TITOLO, "", intestazione, "", *blocchi]).rstrip("\n") + "\n")
+            out.write("\n".join([TITLE, "", intestazione, "", *blocchi]).rstrip("\n") + "\n")
             return 1 if lh.checked.progetto is None else 0
         assert lb.checked.progetto is not None and lh.checked.progetto is not None
-        out.write(markdown(confronta(lb.checked.progetto, lh.checked.progetto), intestazione))
+        out.write(markdown(compare(lb.checked.progetto, lh.checked.progetto), intestazione))
         out.write(markdown_attestazione(root, lh.cartella, lh.checked.progetto, head))
         return 0
 
@@ -690,12 +690,12 @@ def markdown_attestazione(root: Path, cartella: Path, progetto: Progetto, rev: s
 
 
 __all__ = [
-    "NESSUNA_MODIFICA",
-    "Confronto",
+    "NO_CHANGE",
+    "Comparison",
     "GitError",
-    "Riga",
-    "Sezione",
-    "confronta",
+    "Row",
+    "Section",
+    "compare",
     "markdown",
     "materialise",
     "md",
